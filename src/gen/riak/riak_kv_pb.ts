@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file riak/riak_kv.proto.
  */
 export const file_riak_riak_kv: GenFile = /*@__PURE__*/
-  fileDesc("ChJyaWFrL3JpYWtfa3YucHJvdG8SBHJpYWsi6QEKCVJwYkdldFJlcRIOCgZidWNrZXQYASACKAwSCwoDa2V5GAIgAigMEgkKAXIYAyABKA0SCgoCcHIYBCABKA0SFAoMYmFzaWNfcXVvcnVtGAUgASgIEhMKC25vdGZvdW5kX29rGAYgASgIEhMKC2lmX21vZGlmaWVkGAcgASgMEgwKBGhlYWQYCCABKAgSFQoNZGVsZXRlZHZjbG9jaxgJIAEoCBIPCgd0aW1lb3V0GAogASgNEhUKDXNsb3BweV9xdW9ydW0YCyABKAgSDQoFbl92YWwYDCABKA0SDAoEdHlwZRgNIAEoDCJSCgpScGJHZXRSZXNwEiEKB2NvbnRlbnQYASADKAsyEC5yaWFrLlJwYkNvbnRlbnQSDgoGdmNsb2NrGAIgASgMEhEKCXVuY2hhbmdlZBgDIAEoCCKrAgoJUnBiUHV0UmVxEg4KBmJ1Y2tldBgBIAIoDBILCgNrZXkYAiABKAwSDgoGdmNsb2NrGAMgASgMEiEKB2NvbnRlbnQYBCACKAsyEC5yaWFrLlJwYkNvbnRlbnQSCQoBdxgFIAEoDRIKCgJkdxgGIAEoDRITCgtyZXR1cm5fYm9keRgHIAEoCBIKCgJwdxgIIAEoDRIXCg9pZl9ub3RfbW9kaWZpZWQYCSABKAgSFQoNaWZfbm9uZV9tYXRjaBgKIAEoCBITCgtyZXR1cm5faGVhZBgLIAEoCBIPCgd0aW1lb3V0GAwgASgNEgwKBGFzaXMYDSABKAgSFQoNc2xvcHB5X3F1b3J1bRgOIAEoCBINCgVuX3ZhbBgPIAEoDRIMCgR0eXBlGBAgASgMIkwKClJwYlB1dFJlc3ASIQoHY29udGVudBgBIAMoCzIQLnJpYWsuUnBiQ29udGVudBIOCgZ2Y2xvY2sYAiABKAwSCwoDa2V5GAMgASgMIsMBCglScGJEZWxSZXESDgoGYnVja2V0GAEgAigMEgsKA2tleRgCIAIoDBIKCgJydxgDIAEoDRIOCgZ2Y2xvY2sYBCABKAwSCQoBchgFIAEoDRIJCgF3GAYgASgNEgoKAnByGAcgASgNEgoKAnB3GAggASgNEgoKAmR3GAkgASgNEg8KB3RpbWVvdXQYCiABKA0SFQoNc2xvcHB5X3F1b3J1bRgLIAEoCBINCgVuX3ZhbBgMIAEoDRIMCgR0eXBlGA0gASgMIj8KDlJwYkxpc3RLZXlzUmVxEg4KBmJ1Y2tldBgBIAIoDBIPCgd0aW1lb3V0GAIgASgNEgwKBHR5cGUYAyABKAwiLQoPUnBiTGlzdEtleXNSZXNwEgwKBGtleXMYASADKAwSDAoEZG9uZRgCIAEoCCKRAgoKUnBiQ29udGVudBINCgV2YWx1ZRgBIAIoDBIUCgxjb250ZW50X3R5cGUYAiABKAwSDwoHY2hhcnNldBgDIAEoDBIYChBjb250ZW50X2VuY29kaW5nGAQgASgMEgwKBHZ0YWcYBSABKAwSHAoFbGlua3MYBiADKAsyDS5yaWFrLlJwYkxpbmsSEAoIbGFzdF9tb2QYByABKA0SFgoObGFzdF9tb2RfdXNlY3MYCCABKA0SHwoIdXNlcm1ldGEYCSADKAsyDS5yaWFrLlJwYlBhaXISHgoHaW5kZXhlcxgKIAMoCzINLnJpYWsuUnBiUGFpchIPCgdkZWxldGVkGAsgASgIEgsKA3R0bBgMIAEoDSIzCgdScGJMaW5rEg4KBmJ1Y2tldBgBIAEoDBILCgNrZXkYAiABKAwSCwoDdGFnGAMgASgM", [file_riak_riak]);
+  fileDesc("ChJyaWFrL3JpYWtfa3YucHJvdG8SBHJpYWsi6QEKCVJwYkdldFJlcRIOCgZidWNrZXQYASACKAwSCwoDa2V5GAIgAigMEgkKAXIYAyABKA0SCgoCcHIYBCABKA0SFAoMYmFzaWNfcXVvcnVtGAUgASgIEhMKC25vdGZvdW5kX29rGAYgASgIEhMKC2lmX21vZGlmaWVkGAcgASgMEgwKBGhlYWQYCCABKAgSFQoNZGVsZXRlZHZjbG9jaxgJIAEoCBIPCgd0aW1lb3V0GAogASgNEhUKDXNsb3BweV9xdW9ydW0YCyABKAgSDQoFbl92YWwYDCABKA0SDAoEdHlwZRgNIAEoDCJSCgpScGJHZXRSZXNwEiEKB2NvbnRlbnQYASADKAsyEC5yaWFrLlJwYkNvbnRlbnQSDgoGdmNsb2NrGAIgASgMEhEKCXVuY2hhbmdlZBgDIAEoCCKrAgoJUnBiUHV0UmVxEg4KBmJ1Y2tldBgBIAIoDBILCgNrZXkYAiABKAwSDgoGdmNsb2NrGAMgASgMEiEKB2NvbnRlbnQYBCACKAsyEC5yaWFrLlJwYkNvbnRlbnQSCQoBdxgFIAEoDRIKCgJkdxgGIAEoDRITCgtyZXR1cm5fYm9keRgHIAEoCBIKCgJwdxgIIAEoDRIXCg9pZl9ub3RfbW9kaWZpZWQYCSABKAgSFQoNaWZfbm9uZV9tYXRjaBgKIAEoCBITCgtyZXR1cm5faGVhZBgLIAEoCBIPCgd0aW1lb3V0GAwgASgNEgwKBGFzaXMYDSABKAgSFQoNc2xvcHB5X3F1b3J1bRgOIAEoCBINCgVuX3ZhbBgPIAEoDRIMCgR0eXBlGBAgASgMIkwKClJwYlB1dFJlc3ASIQoHY29udGVudBgBIAMoCzIQLnJpYWsuUnBiQ29udGVudBIOCgZ2Y2xvY2sYAiABKAwSCwoDa2V5GAMgASgMIsMBCglScGJEZWxSZXESDgoGYnVja2V0GAEgAigMEgsKA2tleRgCIAIoDBIKCgJydxgDIAEoDRIOCgZ2Y2xvY2sYBCABKAwSCQoBchgFIAEoDRIJCgF3GAYgASgNEgoKAnByGAcgASgNEgoKAnB3GAggASgNEgoKAmR3GAkgASgNEg8KB3RpbWVvdXQYCiABKA0SFQoNc2xvcHB5X3F1b3J1bRgLIAEoCBINCgVuX3ZhbBgMIAEoDRIMCgR0eXBlGA0gASgMIj8KDlJwYkxpc3RLZXlzUmVxEg4KBmJ1Y2tldBgBIAIoDBIPCgd0aW1lb3V0GAIgASgNEgwKBHR5cGUYAyABKAwiLQoPUnBiTGlzdEtleXNSZXNwEgwKBGtleXMYASADKAwSDAoEZG9uZRgCIAEoCCKRAgoKUnBiQ29udGVudBINCgV2YWx1ZRgBIAIoDBIUCgxjb250ZW50X3R5cGUYAiABKAwSDwoHY2hhcnNldBgDIAEoDBIYChBjb250ZW50X2VuY29kaW5nGAQgASgMEgwKBHZ0YWcYBSABKAwSHAoFbGlua3MYBiADKAsyDS5yaWFrLlJwYkxpbmsSEAoIbGFzdF9tb2QYByABKA0SFgoObGFzdF9tb2RfdXNlY3MYCCABKA0SHwoIdXNlcm1ldGEYCSADKAsyDS5yaWFrLlJwYlBhaXISHgoHaW5kZXhlcxgKIAMoCzINLnJpYWsuUnBiUGFpchIPCgdkZWxldGVkGAsgASgIEgsKA3R0bBgMIAEoDSIzCgdScGJMaW5rEg4KBmJ1Y2tldBgBIAEoDBILCgNrZXkYAiABKAwSCwoDdGFnGAMgASgMIicKElJwYkdldENsaWVudElkUmVzcBIRCgljbGllbnRfaWQYASACKAwiQgoRUnBiTGlzdEJ1Y2tldHNSZXESDwoHdGltZW91dBgBIAEoDRIOCgZzdHJlYW0YAiABKAgSDAoEdHlwZRgDIAEoDCIzChJScGJMaXN0QnVja2V0c1Jlc3ASDwoHYnVja2V0cxgBIAMoDBIMCgRkb25lGAIgASgI", [file_riak_riak]);
 
 /**
  * Code 9.
@@ -493,4 +493,78 @@ export type RpbLink = Message<"riak.RpbLink"> & {
  */
 export const RpbLinkSchema: GenMessage<RpbLink> = /*@__PURE__*/
   messageDesc(file_riak_riak_kv, 8);
+
+/**
+ * Code 4: answer to RpbGetClientIdReq (code 3, no body). Legacy: Riak 3.2
+ * still answers it, with 4 zero bytes.
+ *
+ * @generated from message riak.RpbGetClientIdResp
+ */
+export type RpbGetClientIdResp = Message<"riak.RpbGetClientIdResp"> & {
+  /**
+   * @generated from field: required bytes client_id = 1;
+   */
+  clientId: Uint8Array;
+};
+
+/**
+ * Describes the message riak.RpbGetClientIdResp.
+ * Use `create(RpbGetClientIdRespSchema)` to create a new message.
+ */
+export const RpbGetClientIdRespSchema: GenMessage<RpbGetClientIdResp> = /*@__PURE__*/
+  messageDesc(file_riak_riak_kv, 9);
+
+/**
+ * Code 15. Without stream, one RpbListBucketsResp (code 16) answers; with
+ * stream=true, several do and the last one has done=true.
+ *
+ * @generated from message riak.RpbListBucketsReq
+ */
+export type RpbListBucketsReq = Message<"riak.RpbListBucketsReq"> & {
+  /**
+   * @generated from field: optional uint32 timeout = 1;
+   */
+  timeout: number;
+
+  /**
+   * @generated from field: optional bool stream = 2;
+   */
+  stream: boolean;
+
+  /**
+   * @generated from field: optional bytes type = 3;
+   */
+  type: Uint8Array;
+};
+
+/**
+ * Describes the message riak.RpbListBucketsReq.
+ * Use `create(RpbListBucketsReqSchema)` to create a new message.
+ */
+export const RpbListBucketsReqSchema: GenMessage<RpbListBucketsReq> = /*@__PURE__*/
+  messageDesc(file_riak_riak_kv, 10);
+
+/**
+ * Code 16.
+ *
+ * @generated from message riak.RpbListBucketsResp
+ */
+export type RpbListBucketsResp = Message<"riak.RpbListBucketsResp"> & {
+  /**
+   * @generated from field: repeated bytes buckets = 1;
+   */
+  buckets: Uint8Array[];
+
+  /**
+   * @generated from field: optional bool done = 2;
+   */
+  done: boolean;
+};
+
+/**
+ * Describes the message riak.RpbListBucketsResp.
+ * Use `create(RpbListBucketsRespSchema)` to create a new message.
+ */
+export const RpbListBucketsRespSchema: GenMessage<RpbListBucketsResp> = /*@__PURE__*/
+  messageDesc(file_riak_riak_kv, 11);
 
