@@ -95,6 +95,8 @@ export class TestNode implements RiakTestNode {
   async start(): Promise<void> {
     if (this.server !== undefined) return;
     const server = createServer((socket) => {
+      // Replies are small frames; without this, Nagle holds pipelined replies back.
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
       serveConnection(socket, this.connectionHost);
