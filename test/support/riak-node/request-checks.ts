@@ -10,7 +10,7 @@ import { nameOf, nameOfText } from "./byte-names.js";
 import type { KvBackend } from "./kv-backend.js";
 import { processingError, RiakError } from "./riak-error.js";
 import { decodeVclock } from "./vclock-codec.js";
-import type { VersionVector } from "./version-vector.js";
+import { emptyVector, type VersionVector } from "./version-vector.js";
 
 /** What every handler gets from the node that received the request. */
 export interface NodeContext {
@@ -74,11 +74,13 @@ export function checkQuorum(nVal: number, ...values: number[]): void {
 }
 
 /**
- * Parses vclock bytes a client sent back.
+ * Parses vclock bytes a client sent back. Zero bytes mean no vclock (a blind
+ * write), as Riak's erlify_rpbvc treats them.
  * @throws RiakError a processing error that closes the connection, as Riak
  *   does for bytes that do not inflate (10g).
  */
 export function parseVclock(bytes: Uint8Array): VersionVector {
+  if (bytes.length === 0) return emptyVector;
   const vector = decodeVclock(bytes);
   if (vector === undefined) {
     throw processingError('data_error:[{vclock,decode,"not a vclock of this test node"}]');

@@ -1,0 +1,81 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import {
+  RpbDelReqSchema,
+  RpbGetReqSchema,
+  type RpbGetResp,
+  RpbGetRespSchema,
+  RpbPutReqSchema,
+  type RpbPutResp,
+  RpbPutRespSchema,
+} from "../../src/gen/riak/riak_kv_pb.js";
+import { RpbErrorRespSchema } from "../../src/gen/riak/riak_pb.js";
+import { decodeFrame, type RawConnection } from "./raw-connection.js";
+
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+
+/** Where an object lives; type defaults to the server's `default`. */
+export interface Address {
+  readonly bucket: string;
+  readonly key: string;
+  readonly type?: string;
+}
+
+function addressFields(address: Address) {
+  return {
+    bucket: text(address.bucket),
+    key: text(address.key),
+    ...(address.type === undefined ? {} : { type: text(address.type) }),
+  };
+}
+
+/** RpbGetReq → RpbGetResp (fails on any other reply). */
+export async function getObject(
+  connection: RawConnection,
+  address: Address,
+  extra: MessageInitShape<typeof RpbGetReqSchema> = {},
+): Promise<RpbGetResp> {
+  const frame = await connection.call(9, RpbGetReqSchema, { ...extra, ...addressFields(address) });
+  return decodeFrame(frame, 10, RpbGetRespSchema);
+}
+
+/** RpbPutReq of a text value with an optional vclock → RpbPutResp. */
+export async function putObject(
+  connection: RawConnection,
+  address: Address,
+  value: string,
+  vclock?: Uint8Array,
+  extra: MessageInitShape<typeof RpbPutReqSchema> = {},
+): Promise<RpbPutResp> {
+  const frame = await connection.call(11, RpbPutReqSchema, {
+    ...extra,
+    ...addressFields(address),
+    content: { value: text(value), contentType: text("text/plain") },
+    ...(vclock === undefined ? {} : { vclock }),
+  });
+  return decodeFrame(frame, 12, RpbPutRespSchema);
+}
+
+/** RpbDelReq with an optional vclock → RpbDelResp. */
+export async function deleteObject(
+  connection: RawConnection,
+  address: Address,
+  vclock?: Uint8Array,
+): Promise<void> {
+  const frame = await connection.call(13, RpbDelReqSchema, {
+    ...addressFields(address),
+    ...(vclock === undefined ? {} : { vclock }),
+  });
+  if (frame.code !== 14) throw new Error(`expected RpbDelResp, got code ${frame.code}`);
+}
+
+/** The errmsg of an RpbErrorResp reply. */
+export function errorText(frame: { readonly code: number; readonly body: Uint8Array }): string {
+  return new TextDecoder().decode(decodeFrame(frame, 0, RpbErrorRespSchema).errmsg);
+}
+
+/** The sibling values of a get reply as text, sorted; tombstones show as "<deleted>". */
+export function siblingValues(response: RpbGetResp | RpbPutResp): string[] {
+  return response.content
+    .map((content) => (content.deleted ? "<deleted>" : new TextDecoder().decode(content.value)))
+    .sort();
+}
