@@ -38,6 +38,21 @@ export async function getObject(
   return decodeFrame(frame, 10, RpbGetRespSchema);
 }
 
+/** The RpbPutReq of a text value with an optional vclock. */
+export function putRequest(
+  address: Address,
+  value: string,
+  vclock?: Uint8Array,
+  extra: MessageInitShape<typeof RpbPutReqSchema> = {},
+): MessageInitShape<typeof RpbPutReqSchema> {
+  return {
+    ...extra,
+    ...addressFields(address),
+    content: { value: text(value), contentType: text("text/plain") },
+    ...(vclock === undefined ? {} : { vclock }),
+  };
+}
+
 /** RpbPutReq of a text value with an optional vclock → RpbPutResp. */
 export async function putObject(
   connection: RawConnection,
@@ -46,12 +61,11 @@ export async function putObject(
   vclock?: Uint8Array,
   extra: MessageInitShape<typeof RpbPutReqSchema> = {},
 ): Promise<RpbPutResp> {
-  const frame = await connection.call(11, RpbPutReqSchema, {
-    ...extra,
-    ...addressFields(address),
-    content: { value: text(value), contentType: text("text/plain") },
-    ...(vclock === undefined ? {} : { vclock }),
-  });
+  const frame = await connection.call(
+    11,
+    RpbPutReqSchema,
+    putRequest(address, value, vclock, extra),
+  );
   return decodeFrame(frame, 12, RpbPutRespSchema);
 }
 
