@@ -4,6 +4,8 @@ import {
   RpbGetReqSchema,
   type RpbGetResp,
   RpbGetRespSchema,
+  RpbListKeysReqSchema,
+  RpbListKeysRespSchema,
   RpbPutReqSchema,
   type RpbPutResp,
   RpbPutRespSchema,
@@ -92,4 +94,23 @@ export function siblingValues(response: RpbGetResp | RpbPutResp): string[] {
   return response.content
     .map((content) => (content.deleted ? "<deleted>" : new TextDecoder().decode(content.value)))
     .sort();
+}
+
+/** RpbListKeysReq → every key of the streamed replies, sorted. */
+export async function listKeys(
+  connection: RawConnection,
+  bucket: string,
+  type?: string,
+): Promise<string[]> {
+  let frame = await connection.call(17, RpbListKeysReqSchema, {
+    bucket: text(bucket),
+    ...(type === undefined ? {} : { type: text(type) }),
+  });
+  const keys: string[] = [];
+  for (;;) {
+    const reply = decodeFrame(frame, 18, RpbListKeysRespSchema);
+    keys.push(...reply.keys.map((key) => new TextDecoder().decode(key)));
+    if (reply.done) return keys.sort();
+    frame = await connection.expectFrame();
+  }
 }
