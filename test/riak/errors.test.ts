@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  closesConnection,
+  countsAgainstNode,
+  errorFromResponse,
+  errorKindOf,
+  isRetryable,
+  isUnknownBucketType,
+  RiakError,
+} from "../../src/riak/errors.js";
+
+interface Recorded {
+  readonly name: string | null;
+  readonly decoded: { errmsg?: string; errmsg_first_line?: string } | null;
+}
+
+// Every error text a real Riak 3.2 sent in shared/reference/riak-transcripts.json.
+const recordedTexts = [
+  ...new Set(
+    (
+      JSON.parse(
+        readFileSync(
+          new URL("../../../shared/reference/riak-transcripts.json", import.meta.url),
+          "utf8",
+        ),
+      ) as Recorded[]
+    )
+      .filter((r) => r.name === "RpbErrorResp")
+      .map((r) => r.decoded?.errmsg ?? r.decoded?.errmsg_first_line ?? "")
+      .filter((text) => text !== ""),
+  ),
+];
+
+describe("errorKindOf", () => {
+  it("classifies every error text Riak 3.2 was recorded sending", () => {
+    const kinds = Object.fromEntries(recordedTexts.map((text) => [text, errorKindOf(text)]));
+    expect(kinds).toEqual({
+      modified: "precondition",
+      match_found: "precondition",
+      notfound: "notFound",
+      no_type: "badRequest",
+      "Unknown message code: 250": "badRequest",
+      "Error processing incoming message: error:{gpb_error,": "badRequest",
+      "Error processing incoming message: error:{badrecord,undefined}:[{riak_pb_kv_codec,":
+        "badRequest",
+      "Error processing incoming message: error:data_error:[{zlib,inflate_nif,": "badRequest",
+      "No bucket-type named 'tx_no_such_type'": "badRequest",
+      "Invalid bucket properties: [{n_val,not_integer}]": "badRequest",
+      'Invalid bucket properties: [{allow_mult,\n                                "Data Type buckets must be allow_mult=true"}]':
+        "badRequest",
+      "Bucket cannot be zero-length": "badRequest",
+      "Key cannot be zero-length": "badRequest",
+      "{n_val_violation,3}": "badRequest",
+    });
+  });
+
+  it.each([
+    ["timeout", "timeout"],
+    ["{error,timeout}", "timeout"],
+    ["overload", "overload"],
+    ["{error,overload}", "overload"],
+    ["{insufficient_vnodes,0,need,2}", "unavailable"],
+    ["{pr_val_unsatisfied,3,2}", "unavailable"],
+    ["{pw_val_unsatisfied,2,1}", "unavailable"],
+    ["{too_many_siblings,101}", "server"],
+  ] as const)("classifies %s as %s", (text, kind) => {
+    expect(errorKindOf(text)).toBe(kind);
+  });
+});
+
+describe("errorFromResponse", () => {
+  it("keeps the full text but only its first line in the message", () => {
+    const errmsg =
+      "Error processing incoming message: error:{gpb_error,\n  {decoding_failure, ...}}";
+    const error = errorFromResponse(errmsg, "127.0.0.1:8087");
+    expect(error).toMatchObject({ kind: "badRequest", errmsg, node: "127.0.0.1:8087" });
+    expect(error.message).toBe("Error processing incoming message: error:{gpb_error,");
+    expect(closesConnection(errmsg)).toBe(true);
+    expect(closesConnection("modified")).toBe(false);
+  });
+});
+
+describe("retry and breaker policy", () => {
+  const of = (kind: RiakError["kind"]) => new RiakError(kind, kind);
+
+  it("retries network errors, timeouts, overload and missing replicas only", () => {
+    const retried = (
+      [
+        "precondition",
+        "notFound",
+        "badRequest",
+        "timeout",
+        "overload",
+        "unavailable",
+        "network",
+        "aborted",
+        "server",
+      ] as const
+    ).filter((kind) => isRetryable(of(kind)));
+    expect(retried).toEqual(["timeout", "overload", "unavailable", "network"]);
+    expect(isRetryable(new Error("bug"))).toBe(false);
+  });
+
+  it("counts only failures of the node itself against it", () => {
+    const counted = (
+      [
+        "precondition",
+        "notFound",
+        "badRequest",
+        "timeout",
+        "overload",
+        "unavailable",
+        "network",
+        "aborted",
+        "server",
+      ] as const
+    ).filter((kind) => countsAgainstNode(of(kind)));
+    expect(counted).toEqual(["timeout", "overload", "network", "server"]);
+  });
+
+  it("recognises both wordings of an unknown bucket type", () => {
+    expect(isUnknownBucketType(errorFromResponse("no_type", "n"))).toBe(true);
+    expect(isUnknownBucketType(errorFromResponse("No bucket-type named 'x'", "n"))).toBe(true);
+    expect(isUnknownBucketType(errorFromResponse("modified", "n"))).toBe(false);
+  });
+});
