@@ -1,5 +1,6 @@
-import type { MessageInitShape } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import {
+  RpbContentSchema,
   RpbDelReqSchema,
   RpbGetReqSchema,
   type RpbGetResp,
@@ -50,7 +51,7 @@ export function putRequest(
   return {
     ...extra,
     ...addressFields(address),
-    content: { value: text(value), contentType: text("text/plain") },
+    content: create(RpbContentSchema, { value: text(value), contentType: text("text/plain") }),
     ...(vclock === undefined ? {} : { vclock }),
   };
 }
