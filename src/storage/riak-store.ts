@@ -1,0 +1,200 @@
+import type { RiakCallOptions } from "../riak/call-guard.js";
+import { checkBucketType } from "../riak/check-bucket-type.js";
+import type { RiakNodeAddress } from "../riak/client.js";
+import {
+  type BreakerListener,
+  RiakCluster,
+  type RiakClusterOptions,
+  type RiakNodeState,
+  type RiakOperation,
+} from "../riak/cluster.js";
+import { RiakError } from "../riak/errors.js";
+import { parseRiakNodes } from "../riak/node-list.js";
+import type { Quorum } from "../riak/quorum.js";
+import { StorageTimeoutError, StorageUnavailableError } from "./errors.js";
+import {
+  type BucketName,
+  bucketNames,
+  type CallOptions,
+  type KeyValueStore,
+  type SiblingRead,
+} from "./key-value-store.js";
+
+/** How the service uses Riak: which nodes, which bucket type, which quorums. */
+export interface RiakOptions {
+  /** The nodes, as `host[:port]` entries separated by commas (`RIAK_NODES`) or parsed. */
+  readonly nodes: string | readonly RiakNodeAddress[];
+  /** The bucket type of every bucket; needs allow_mult and dvv_enabled. Default `notifications`. */
+  readonly bucketType: string;
+  /** Read quorum. Default `quorum`. */
+  readonly r: Quorum;
+  /** Primary replicas a read needs. Default `default` (the bucket's, 0 unless changed). */
+  readonly pr: Quorum;
+  /** Write quorum. Default `quorum`. */
+  readonly w: Quorum;
+  /** Primary replicas a write needs. Default `default`. */
+  readonly pw: Quorum;
+  /** Replicas that must have written to disk. Default `quorum`. */
+  readonly dw: Quorum;
+  /**
+   * The longest a store call may take, retries on other nodes included; each
+   * request also asks Riak to give up once its own attempt's time is over.
+   * Default 5000 ms.
+   */
+  readonly timeoutMs: number;
+  /** Connection pools, breakers, attempts: see `defaultRiakClusterOptions`. Default `{}`. */
+  readonly cluster: Partial<RiakClusterOptions>;
+  /** Told when a node's circuit breaker opens, half-opens or closes. Default: nobody. */
+  readonly onBreakerStateChange?: BreakerListener;
+}
+
+/** Defaults of {@link RiakOptions}; `nodes` has none. */
+export const defaultRiakOptions: Readonly<Omit<RiakOptions, "nodes" | "onBreakerStateChange">> =
+  Object.freeze({
+    bucketType: "notifications",
+    r: "quorum",
+    pr: "default",
+    w: "quorum",
+    pw: "default",
+    dw: "quorum",
+    timeoutMs: 5000,
+    cluster: Object.freeze({}),
+  });
+
+/** The content type Riak stores beside each bucket's values (contract §5). */
+const contentTypes: Readonly<Record<BucketName, string>> = {
+  notifications: "application/x-protobuf",
+  cursors: "application/json",
+  rules: "application/x-protobuf",
+};
+
+/**
+ * {@link KeyValueStore} over a Riak cluster. Reads return every live
+ * sibling and the vclock, a tombstone's included, so that a write after a
+ * delete supersedes the tombstone instead of standing beside it. Failures
+ * surface as StorageTimeoutError (the deadline passed) or
+ * StorageUnavailableError (anything else); an aborted call rejects with the
+ * signal's reason.
+ */
+export class RiakKeyValueStore implements KeyValueStore {
+  private readonly options: Omit<RiakOptions, "nodes">;
+
+  constructor(
+    private readonly cluster: RiakCluster,
+    options: Partial<Omit<RiakOptions, "nodes">> = {},
+  ) {
+    this.options = { ...defaultRiakOptions, ...options };
+  }
+
+  /** Each node's breaker, counters and pool, for metrics. */
+  nodeStates(): RiakNodeState[] {
+    return this.cluster.nodeStates();
+  }
+
+  async get(bucket: BucketName, key: string, options: CallOptions = {}): Promise<SiblingRead> {
+    const { r, pr } = this.options;
+    const result = await this.run(
+      (client, call) =>
+        client.get(bucket, key, { ...this.request(call), r, pr, deletedvclock: true }),
+      options,
+    );
+    return {
+      values: result.siblings.filter((sibling) => !sibling.deleted).map((sibling) => sibling.value),
+      context: result.vclock,
+    };
+  }
+
+  async put(
+    bucket: BucketName,
+    key: string,
+    value: Uint8Array,
+    context: Uint8Array | undefined,
+    options: CallOptions = {},
+  ): Promise<void> {
+    const { w, pw, dw } = this.options;
+    const content = { value, contentType: contentTypes[bucket] };
+    await this.run(
+      (client, call) =>
+        client.put(bucket, key, content, { ...this.request(call), ...vclock(context), w, pw, dw }),
+      options,
+    );
+  }
+
+  async delete(
+    bucket: BucketName,
+    key: string,
+    context: Uint8Array | undefined,
+    options: CallOptions = {},
+  ): Promise<void> {
+    const { r, pr, w, pw, dw } = this.options;
+    await this.run(
+      (client, call) =>
+        client.delete(bucket, key, { ...this.request(call), ...vclock(context), r, pr, w, pw, dw }),
+      options,
+    );
+  }
+
+  async ping(options: CallOptions = {}): Promise<void> {
+    await this.run((client, call) => client.ping(call), options);
+  }
+
+  async close(): Promise<void> {
+    this.cluster.close();
+  }
+
+  // The attempt's time and signal, the bucket type, and Riak's own time limit to match.
+  private request(call: RiakCallOptions) {
+    const serverTimeoutMs = Math.min(this.options.timeoutMs, call.timeoutMs ?? Infinity);
+    return { ...call, type: this.options.bucketType, serverTimeoutMs };
+  }
+
+  private async run<T>(operation: RiakOperation<T>, options: CallOptions): Promise<T> {
+    const { signal } = options;
+    try {
+      return await this.cluster.execute(operation, {
+        timeoutMs: this.options.timeoutMs,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      throw storageError(error, signal);
+    }
+  }
+}
+
+/**
+ * Connects to the cluster, checks that every bucket's type keeps siblings
+ * (see `checkBucketType`), and returns the store. Rejects with a
+ * RiakBucketTypeError saying what to run when the type is missing or wrong,
+ * or a StorageUnavailableError when no node answers.
+ */
+export async function createRiakStore(
+  options: Partial<RiakOptions> & Pick<RiakOptions, "nodes">,
+): Promise<RiakKeyValueStore> {
+  const { nodes, onBreakerStateChange, ...rest } = options;
+  const settings = { ...defaultRiakOptions, ...rest };
+  const addresses = typeof nodes === "string" ? parseRiakNodes(nodes) : nodes;
+  const cluster = new RiakCluster(addresses, settings.cluster, onBreakerStateChange);
+  try {
+    await checkBucketType(cluster, settings.bucketType, bucketNames, {
+      timeoutMs: settings.timeoutMs,
+    });
+  } catch (error) {
+    cluster.close();
+    throw error instanceof RiakError ? storageError(error, undefined) : error;
+  }
+  return new RiakKeyValueStore(cluster, settings);
+}
+
+function vclock(context: Uint8Array | undefined) {
+  return context === undefined ? {} : { vclock: context };
+}
+
+function storageError(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (!(error instanceof RiakError)) return error;
+  if (error.kind === "aborted") return signal?.reason ?? error;
+  // Cluster-wide errors name their nodes already; a single node's answer does not.
+  const message = error.node === undefined ? error.message : `Riak ${error.node}: ${error.message}`;
+  return error.kind === "timeout"
+    ? new StorageTimeoutError(message, { cause: error })
+    : new StorageUnavailableError(message, { cause: error });
+}
