@@ -13,7 +13,7 @@ import {
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import { errorText, getObject, putObject } from "./kv-calls.js";
 import { fieldsOf } from "./message-view.js";
-import { decodeFrame, RawConnection } from "./raw-connection.js";
+import { connectTo, decodeFrame, type RawConnection } from "./raw-connection.js";
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
@@ -26,9 +26,7 @@ describe("bucket types and bucket props", () => {
       nodes: 1,
       bucketTypes: { single: { nVal: 1, dvvEnabled: true }, lww: { allowMult: false } },
     });
-    const node = cluster.nodes[0];
-    if (node === undefined) throw new Error("no node");
-    connection = await RawConnection.open(node.port, node.host);
+    connection = await connectTo(cluster);
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RpbPutReqSchema } from "../../src/gen/riak/riak_kv_pb.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import { errorText, getObject, putObject, putRequest } from "./kv-calls.js";
-import { RawConnection } from "./raw-connection.js";
+import { connectTo, type RawConnection } from "./raw-connection.js";
 
 const ping = async (connection: RawConnection): Promise<number | undefined> => {
   connection.send(1);
@@ -17,7 +17,7 @@ describe("fault injection per node", () => {
     if (found === undefined) throw new Error(`no node ${index}`);
     return found;
   };
-  const open = (index: number) => RawConnection.open(node(index).port, node(index).host);
+  const open = (index: number) => connectTo(cluster, index);
 
   beforeEach(async () => {
     cluster = await startRiakTestCluster({ nodes: 2 });

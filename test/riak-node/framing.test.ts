@@ -5,7 +5,7 @@ import { RpbGetReqSchema } from "../../src/gen/riak/riak_kv_pb.js";
 import { encodeFrame, FrameDecoder, maxFrameLength } from "../support/riak-node/frame-codec.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import { putObject } from "./kv-calls.js";
-import { frameBytes, RawConnection } from "./raw-connection.js";
+import { connectTo, frameBytes, type RawConnection } from "./raw-connection.js";
 
 const getFrame = (key: string): Buffer =>
   frameBytes(
@@ -61,9 +61,7 @@ describe("framing over TCP", () => {
 
   beforeAll(async () => {
     cluster = await startRiakTestCluster({ nodes: 1 });
-    const node = cluster.nodes[0];
-    if (node === undefined) throw new Error("no node");
-    connection = await RawConnection.open(node.port, node.host);
+    connection = await connectTo(cluster);
   });
 
   afterAll(async () => {

@@ -7,6 +7,14 @@ import {
   type MessageShape,
   toBinary,
 } from "@bufbuild/protobuf";
+import type { RiakTestCluster } from "../support/riak-node/index.js";
+
+/** Opens a connection to node `index` of a test cluster. */
+export function connectTo(cluster: RiakTestCluster, index = 0): Promise<RawConnection> {
+  const node = cluster.nodes[index];
+  if (node === undefined) throw new Error(`the cluster has no node ${index}`);
+  return RawConnection.open(node.port, node.host);
+}
 
 /** A frame as read off the wire. */
 export interface RawFrame {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RpbSetBucketReqSchema } from "../../src/gen/riak/riak_pb.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import { type Address, getObject, putObject } from "./kv-calls.js";
-import { RawConnection } from "./raw-connection.js";
+import { connectTo, type RawConnection } from "./raw-connection.js";
 
 const writerCount = 8;
 
@@ -17,11 +17,9 @@ describe("concurrent read-modify-write writers", () => {
     });
     // Writers spread over the nodes: they all share one backend.
     connections = await Promise.all(
-      Array.from({ length: writerCount }, (_, index) => {
-        const node = cluster.nodes[index % cluster.nodes.length];
-        if (node === undefined) throw new Error("no node");
-        return RawConnection.open(node.port, node.host);
-      }),
+      Array.from({ length: writerCount }, (_, index) =>
+        connectTo(cluster, index % cluster.nodes.length),
+      ),
     );
     const allowMult = await connections[0]?.call(21, RpbSetBucketReqSchema, {
       bucket: new TextEncoder().encode("multi"),

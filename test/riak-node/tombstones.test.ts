@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RpbSetBucketReqSchema } from "../../src/gen/riak/riak_pb.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import { deleteObject, getObject, listKeys, putObject, siblingValues } from "./kv-calls.js";
-import { RawConnection } from "./raw-connection.js";
+import { connectTo, type RawConnection } from "./raw-connection.js";
 
 const bucket = "notes";
 
@@ -11,9 +11,7 @@ async function startWithAllowMult(
   tombstoneReapMs: number,
 ): Promise<{ cluster: RiakTestCluster; connection: RawConnection }> {
   const cluster = await startRiakTestCluster({ nodes: 1, tombstoneReapMs });
-  const node = cluster.nodes[0];
-  if (node === undefined) throw new Error("no node");
-  const connection = await RawConnection.open(node.port, node.host);
+  const connection = await connectTo(cluster);
   const frame = await connection.call(21, RpbSetBucketReqSchema, {
     bucket: new TextEncoder().encode(bucket),
     props: { allowMult: true },
