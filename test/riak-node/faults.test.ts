@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RpbPutReqSchema } from "../../src/gen/riak/riak_kv_pb.js";
@@ -45,7 +46,7 @@ describe("fault injection per node", () => {
   it("a delayed node answers after an undelayed one that was asked later", async () => {
     const slow = await open(0);
     const fast = await open(1);
-    node(0).setDelay(400);
+    node(0).setDelay(600);
     const order: string[] = [];
     const slowPing = ping(slow).then((code) => order.push(`slow:${code}`));
     await ping(fast).then((code) => order.push(`fast:${code}`));
@@ -60,14 +61,16 @@ describe("fault injection per node", () => {
 
   it("a request whose connection closes during the delay is never handled", async () => {
     const writer = await open(0);
+    const prober = await open(0);
     node(0).setDelay(200);
     const put = create(RpbPutReqSchema, putRequest({ bucket: "b", key: "late" }, "v"));
     writer.send(11, toBinary(RpbPutReqSchema, put));
+    while (node(0).requests.get(11) !== 1) await setImmediate();
     writer.close();
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    node(0).setDelay(0);
+    // Delayed just as long but received later, the probe is answered after the put's delay ended.
+    const probe = await getObject(prober, { bucket: "b", key: "late" });
+    expect(probe.content).toEqual([]);
     expect(cluster.siblingCount("default", "b", "late")).toBe(0);
-    expect((await getObject(await open(1), { bucket: "b", key: "late" })).content).toEqual([]);
   });
 
   it("dropNextRequests destroys the socket without an answer, then normal service resumes", async () => {
