@@ -3,9 +3,11 @@ import {
   type DescMessage,
   fromBinary,
   type MessageInitShape,
+  type MessageShape,
   toBinary,
 } from "@bufbuild/protobuf";
 import {
+  type RpbContent,
   RpbDelReqSchema,
   RpbGetReqSchema,
   RpbGetRespSchema,
@@ -36,6 +38,7 @@ import type {
   ServerInfo,
 } from "./client-options.js";
 import { type ContentInput, contentFromMessage, contentToMessage, utf8 } from "./content.js";
+import { RiakError } from "./errors.js";
 import { defaultMaxFrameLength } from "./frame.js";
 import { MessageCode } from "./message-codes.js";
 import { ConnectionPool, defaultPoolOptions, type PoolOptions, type PoolStats } from "./pool.js";
@@ -99,13 +102,13 @@ export class RiakClient {
 
   /** The node's name and version. */
   async serverInfo(options: RiakCallOptions = {}): Promise<ServerInfo> {
-    const body = await this.call(
+    const info = await this.unary(
       MessageCode.GetServerInfoReq,
       empty,
       MessageCode.GetServerInfoResp,
+      RpbGetServerInfoRespSchema,
       options,
     );
-    const info = fromBinary(RpbGetServerInfoRespSchema, body);
     return { node: text.decode(info.node), serverVersion: text.decode(info.serverVersion) };
   }
 
@@ -118,13 +121,14 @@ export class RiakClient {
       ...quorumFields({ r, pr }),
       ...present({ notfoundOk, basicQuorum, head, deletedvclock, ifModified }),
     });
-    const body = await this.call(MessageCode.GetReq, request, MessageCode.GetResp, options);
-    const response = fromBinary(RpbGetRespSchema, body);
-    return {
-      siblings: response.content.map(contentFromMessage),
-      vclock: response.vclock.length > 0 ? response.vclock : undefined,
-      unchanged: response.unchanged,
-    };
+    const response = await this.unary(
+      MessageCode.GetReq,
+      request,
+      MessageCode.GetResp,
+      RpbGetRespSchema,
+      options,
+    );
+    return { ...objectOf(response), unchanged: response.unchanged };
   }
 
   /** Writes a value; with the vclock of a read it supersedes that read's siblings. */
@@ -142,12 +146,9 @@ export class RiakClient {
       ...quorumFields({ w, dw, pw }),
       ...present({ vclock, returnBody, returnHead, ifNotModified, ifNoneMatch }),
     });
-    const body = await this.call(MessageCode.PutReq, request, MessageCode.PutResp, options);
-    const response = fromBinary(RpbPutRespSchema, body);
-    return {
-      siblings: response.content.map(contentFromMessage),
-      vclock: response.vclock.length > 0 ? response.vclock : undefined,
-    };
+    return objectOf(
+      await this.unary(MessageCode.PutReq, request, MessageCode.PutResp, RpbPutRespSchema, options),
+    );
   }
 
   /** Deletes a key (Riak keeps a tombstone for its delete_mode); deleting a missing key succeeds. */
@@ -210,8 +211,33 @@ export class RiakClient {
     request: Uint8Array,
     options: RiakCallOptions,
   ): Promise<RpbBucketProps> {
-    const body = await this.call(code, request, MessageCode.GetBucketResp, options);
-    return fromBinary(RpbGetBucketRespSchema, body).props ?? create(RpbBucketPropsSchema);
+    const response = await this.unary(
+      code,
+      request,
+      MessageCode.GetBucketResp,
+      RpbGetBucketRespSchema,
+      options,
+    );
+    return response.props ?? create(RpbBucketPropsSchema);
+  }
+
+  // An exchange with one answer frame, decoded with `schema`.
+  private async unary<Desc extends DescMessage>(
+    code: number,
+    request: Uint8Array,
+    expected: number,
+    schema: Desc,
+    options: RiakCallOptions,
+  ): Promise<MessageShape<Desc>> {
+    const body = await this.call(code, request, expected, options);
+    try {
+      return fromBinary(schema, body);
+    } catch (error) {
+      throw new RiakError("network", `protocol error: undecodable ${schema.typeName}`, {
+        node: this.address,
+        cause: error,
+      });
+    }
   }
 
   /**
@@ -226,10 +252,14 @@ export class RiakClient {
     options: RiakCallOptions,
     onFrame?: (body: Uint8Array) => boolean,
   ): Promise<Uint8Array> {
+    const { signal } = options;
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     const deadline = Date.now() + timeoutMs;
-    const connection = await this.pool.acquire({ ...options, timeoutMs });
-    const exchange = { ...options, timeoutMs: Math.max(0, deadline - Date.now()) };
+    // Each step gets what is left of the call's time, and the call's signal.
+    const step = (ms: number) =>
+      signal === undefined ? { timeoutMs: ms } : { timeoutMs: ms, signal };
+    const connection = await this.pool.acquire(step(timeoutMs));
+    const exchange = step(Math.max(0, deadline - Date.now()));
     try {
       if (onFrame === undefined) return await connection.request(code, body, expected, exchange);
       await connection.exchange(code, body, expected, exchange, onFrame);
@@ -238,6 +268,13 @@ export class RiakClient {
       this.pool.release(connection);
     }
   }
+}
+
+function objectOf(response: { readonly content: RpbContent[]; readonly vclock: Uint8Array }) {
+  return {
+    siblings: response.content.map(contentFromMessage),
+    vclock: response.vclock.length > 0 ? response.vclock : undefined,
+  };
 }
 
 function encode<Desc extends DescMessage>(schema: Desc, init: MessageInitShape<Desc>): Uint8Array {

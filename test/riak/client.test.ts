@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RiakClient } from "../../src/riak/client.js";
-import { RiakError } from "../../src/riak/errors.js";
 import { MessageCode } from "../../src/riak/message-codes.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
+import { riakError } from "./expect-riak-error.js";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -13,14 +13,6 @@ let cluster: RiakTestCluster;
 let client: RiakClient;
 let keyCount = 0;
 const newKey = () => `key-${++keyCount}`;
-const riakError = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable("the call succeeded"),
-    (error: unknown) => {
-      expect(error).toBeInstanceOf(RiakError);
-      return error as RiakError;
-    },
-  );
 
 beforeAll(async () => {
   cluster = await startRiakTestCluster({

@@ -6,8 +6,8 @@ import {
   type RiakClusterOptions,
   type RiakOperation,
 } from "../../src/riak/cluster.js";
-import { RiakError } from "../../src/riak/errors.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
+import { riakError } from "./expect-riak-error.js";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const ping: RiakOperation<void> = (client: RiakClient, call) => client.ping(call);
@@ -29,14 +29,6 @@ async function setup(options: Partial<RiakClusterOptions> = {}, nodes = 3) {
 
 const counts = (test: RiakTestCluster) => test.nodes.map((node) => node.requestCount);
 const total = (test: RiakTestCluster) => counts(test).reduce((a, b) => a + b, 0);
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable("the call succeeded"),
-    (error: unknown) => {
-      expect(error).toBeInstanceOf(RiakError);
-      return error as RiakError;
-    },
-  );
 
 describe("RiakCluster", () => {
   it("spreads calls round-robin over the nodes", async () => {
@@ -97,7 +89,7 @@ describe("RiakCluster", () => {
   it("fails fast with every node down, naming the nodes tried", { timeout: 5000 }, async () => {
     const { test, riak } = await setup({ requestTimeoutMs: 20_000 });
     await Promise.all(test.nodes.map((node) => node.stop()));
-    const error = await failure(riak.execute(ping));
+    const error = await riakError(riak.execute(ping));
     const names = test.nodes.map((node) => node.address).join(", ");
     expect(error.kind).toBe("network");
     expect(error.message).toBe(`no Riak node answered (tried ${names}): connection refused`);
@@ -109,8 +101,8 @@ describe("RiakCluster", () => {
       breakerResetTimeoutMs: 60_000,
     });
     await Promise.all(test.nodes.map((node) => node.stop()));
-    await failure(riak.execute(ping));
-    const error = await failure(riak.execute(ping));
+    await riakError(riak.execute(ping));
+    const error = await riakError(riak.execute(ping));
     expect(error.kind).toBe("unavailable");
     expect(error.message).toBe(
       `no Riak node available: circuit breaker open for ${riak.addresses.join(", ")}`,
@@ -140,7 +132,7 @@ describe("RiakCluster", () => {
   it("gives up after `attempts` nodes, with the last error's kind", async () => {
     const { test, riak } = await setup({ attempts: 2 });
     for (const node of test.nodes) node.failNextRequests(1, "overload");
-    const error = await failure(riak.execute(ping));
+    const error = await riakError(riak.execute(ping));
     expect(error.kind).toBe("overload");
     expect(error.message).toBe(
       `no Riak node answered (tried ${riak.addresses.slice(0, 2).join(", ")}): overload`,
@@ -156,17 +148,17 @@ describe("RiakCluster", () => {
     await riak.execute((client, call) => client.put("b", "k", { value: utf8("2") }, call));
     const before = total(test);
     const stale = { vclock: written.vclock as Uint8Array, ifNotModified: true };
-    const modified = await failure(
+    const modified = await riakError(
       riak.execute((client, call) =>
         client.put("b", "k", { value: utf8("3") }, { ...call, ...stale }),
       ),
     );
-    const notFound = await failure(
+    const notFound = await riakError(
       riak.execute((client, call) =>
         client.put("b", "new", { value: utf8("3") }, { ...call, ...stale }),
       ),
     );
-    const noType = await failure(
+    const noType = await riakError(
       riak.execute((client, call) => client.get("b", "k", { ...call, type: "nope" })),
     );
     expect([modified.kind, notFound.kind, noType.kind]).toEqual([
@@ -182,17 +174,19 @@ describe("RiakCluster", () => {
     const { test, riak } = await setup();
     for (const node of test.nodes) node.setDelay(300);
     const controller = new AbortController();
-    const call = failure(riak.execute(ping, { signal: controller.signal }));
+    const call = riakError(riak.execute(ping, { signal: controller.signal }));
     setTimeout(() => controller.abort(), 20);
     expect((await call).kind).toBe("aborted");
     expect(total(test)).toBe(1);
-    expect((await failure(riak.execute(ping, { signal: controller.signal }))).kind).toBe("aborted");
+    expect((await riakError(riak.execute(ping, { signal: controller.signal }))).kind).toBe(
+      "aborted",
+    );
   });
 
   it("fails with a timeout once the caller's deadline passes", async () => {
     const { test, riak } = await setup({ attemptTimeoutMs: 100 });
     for (const node of test.nodes) node.setDelay(1000);
-    const error = await failure(riak.execute(ping, { timeoutMs: 150 }));
+    const error = await riakError(riak.execute(ping, { timeoutMs: 150 }));
     expect(error.kind).toBe("timeout");
     expect(error.message).toMatch(
       /^no Riak node answered within 150 ms \(tried .+\): timed out after \d+ ms$/,

@@ -82,41 +82,27 @@ describe("errorFromResponse", () => {
 });
 
 describe("retry and breaker policy", () => {
-  const of = (kind: RiakError["kind"]) => new RiakError(kind, kind);
+  const kinds = [
+    "precondition",
+    "notFound",
+    "badRequest",
+    "timeout",
+    "overload",
+    "unavailable",
+    "network",
+    "aborted",
+    "server",
+  ] as const;
+  const matching = (test: (error: unknown) => boolean) =>
+    kinds.filter((kind) => test(new RiakError(kind, kind)));
 
   it("retries network errors, timeouts, overload and missing replicas only", () => {
-    const retried = (
-      [
-        "precondition",
-        "notFound",
-        "badRequest",
-        "timeout",
-        "overload",
-        "unavailable",
-        "network",
-        "aborted",
-        "server",
-      ] as const
-    ).filter((kind) => isRetryable(of(kind)));
-    expect(retried).toEqual(["timeout", "overload", "unavailable", "network"]);
+    expect(matching(isRetryable)).toEqual(["timeout", "overload", "unavailable", "network"]);
     expect(isRetryable(new Error("bug"))).toBe(false);
   });
 
   it("counts only failures of the node itself against it", () => {
-    const counted = (
-      [
-        "precondition",
-        "notFound",
-        "badRequest",
-        "timeout",
-        "overload",
-        "unavailable",
-        "network",
-        "aborted",
-        "server",
-      ] as const
-    ).filter((kind) => countsAgainstNode(of(kind)));
-    expect(counted).toEqual(["timeout", "overload", "network", "server"]);
+    expect(matching(countsAgainstNode)).toEqual(["timeout", "overload", "network", "server"]);
   });
 
   it("recognises both wordings of an unknown bucket type", () => {

@@ -8,50 +8,17 @@ import {
   ScalarType,
   toBinary,
 } from "@bufbuild/protobuf";
-import {
-  RpbDelReqSchema,
-  RpbGetReqSchema,
-  RpbGetRespSchema,
-  RpbListKeysReqSchema,
-  RpbListKeysRespSchema,
-  RpbPutReqSchema,
-  RpbPutRespSchema,
-} from "../../src/gen/riak/riak_kv_pb.js";
-import {
-  RpbErrorRespSchema,
-  RpbGetBucketReqSchema,
-  RpbGetBucketRespSchema,
-  RpbGetBucketTypeReqSchema,
-  RpbGetServerInfoRespSchema,
-  RpbSetBucketReqSchema,
-} from "../../src/gen/riak/riak_pb.js";
 import { MessageCode } from "../../src/riak/message-codes.js";
+import { schemaByCode } from "../riak-node/message-view.js";
 
 // The JSON view of riak-transcripts.json: riak_pb field names, only the fields
 // on the wire, bytes as text when printable ASCII and as {"$hex"} otherwise;
 // vclocks always as {"$hex"}.
 
 /** The body schema of each message code the client uses; undefined for bodiless messages. */
-export const bodySchemas = new Map<number, DescMessage | undefined>([
-  [MessageCode.ErrorResp, RpbErrorRespSchema],
-  [MessageCode.PingReq, undefined],
-  [MessageCode.PingResp, undefined],
-  [MessageCode.GetServerInfoReq, undefined],
-  [MessageCode.GetServerInfoResp, RpbGetServerInfoRespSchema],
-  [MessageCode.GetReq, RpbGetReqSchema],
-  [MessageCode.GetResp, RpbGetRespSchema],
-  [MessageCode.PutReq, RpbPutReqSchema],
-  [MessageCode.PutResp, RpbPutRespSchema],
-  [MessageCode.DelReq, RpbDelReqSchema],
-  [MessageCode.DelResp, undefined],
-  [MessageCode.ListKeysReq, RpbListKeysReqSchema],
-  [MessageCode.ListKeysResp, RpbListKeysRespSchema],
-  [MessageCode.GetBucketReq, RpbGetBucketReqSchema],
-  [MessageCode.GetBucketResp, RpbGetBucketRespSchema],
-  [MessageCode.SetBucketReq, RpbSetBucketReqSchema],
-  [MessageCode.SetBucketResp, undefined],
-  [MessageCode.GetBucketTypeReq, RpbGetBucketTypeReqSchema],
-]);
+export const bodySchemas: ReadonlyMap<number, DescMessage | undefined> = new Map(
+  Object.values(MessageCode).map((code) => [code, schemaByCode.get(code)]),
+);
 
 type View = Record<string, unknown>;
 
