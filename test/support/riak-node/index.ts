@@ -1,3 +1,7 @@
+// A Riak-compatible test cluster for tests and `npm run riak:dev`: several
+// nodes speak Riak's protocol-buffers API over one shared in-memory store,
+// with Riak 3.2's sibling, tombstone and error behaviour (checked against
+// shared/reference/riak-transcripts.json) and per-node fault injection.
 export type { BucketTypeConfig } from "./bucket-props.js";
 export type { RiakTestCluster, TestClusterOptions } from "./test-cluster.js";
 export { startRiakTestCluster } from "./test-cluster.js";

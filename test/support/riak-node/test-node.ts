@@ -49,6 +49,7 @@ export class TestNode implements RiakTestNode {
   readonly host: string;
   private boundPort: number;
   private server: Server | undefined;
+  private starting: Promise<void> | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly faults = new NodeFaults();
   private readonly counts = new Map<number, number>();
@@ -93,6 +94,14 @@ export class TestNode implements RiakTestNode {
   }
 
   async start(): Promise<void> {
+    // Concurrent calls share one listen.
+    this.starting ??= this.listen().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async listen(): Promise<void> {
     if (this.server !== undefined) return;
     const server = createServer((socket) => {
       // Replies are small frames; without this, Nagle holds pipelined replies back.
@@ -113,6 +122,8 @@ export class TestNode implements RiakTestNode {
   }
 
   async stop(): Promise<void> {
+    // A start still under way finishes first; if it failed there is nothing to stop.
+    await this.starting?.catch(() => undefined);
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
