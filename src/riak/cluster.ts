@@ -88,6 +88,10 @@ export class RiakCluster {
   ) {
     if (addresses.length === 0) throw new Error("a Riak cluster needs at least one node");
     this.options = { ...defaultRiakClusterOptions, ...options };
+    const { attempts } = this.options;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new RangeError(`attempts must be a positive integer, got ${attempts}`);
+    }
     this.nodes = addresses.map((address) => this.createNode(address, onBreakerStateChange));
   }
 

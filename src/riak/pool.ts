@@ -61,8 +61,18 @@ export class ConnectionPool {
     options: Partial<PoolOptions> = {},
   ) {
     this.options = { ...defaultPoolOptions, ...options };
-    if (this.options.minConnections > this.options.maxConnections) {
-      throw new RangeError("minConnections must not exceed maxConnections");
+    const { minConnections, maxConnections } = this.options;
+    if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+      throw new RangeError(`maxConnections must be a positive integer, got ${maxConnections}`);
+    }
+    if (
+      !Number.isInteger(minConnections) ||
+      minConnections < 0 ||
+      minConnections > maxConnections
+    ) {
+      throw new RangeError(
+        `minConnections must be an integer from 0 to maxConnections (${maxConnections}), got ${minConnections}`,
+      );
     }
   }
 

@@ -205,4 +205,11 @@ describe("RiakCluster", () => {
     expect(most).toBe(2);
     expect(riak.nodeStates().map((node) => node.requests)).toEqual([20, 20, 20]);
   });
+
+  it("refuses a non-positive number of attempts", () => {
+    expect(() => new RiakCluster([{ host: "127.0.0.1", port: 8087 }], { attempts: 0 })).toThrow(
+      /attempts must be a positive integer, got 0/,
+    );
+    expect(() => new RiakCluster([])).toThrow(/at least one node/);
+  });
 });

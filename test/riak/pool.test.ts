@@ -106,3 +106,15 @@ describe("ConnectionPool", () => {
     await expect(client.ping()).rejects.toMatchObject({ kind: "network", message: "pool closed" });
   });
 });
+
+describe("pool options", () => {
+  it.each([
+    [{ maxConnections: 0 }, /maxConnections must be a positive integer, got 0/],
+    [
+      { minConnections: 3, maxConnections: 2 },
+      /minConnections must be an integer from 0 to maxConnections \(2\), got 3/,
+    ],
+  ])("refuses %j", (options, message) => {
+    expect(() => new RiakClient({ host: "127.0.0.1", port: 8087 }, options)).toThrow(message);
+  });
+});
