@@ -80,6 +80,7 @@ export class RiakCluster {
   private readonly options: RiakClusterOptions;
   private readonly nodes: readonly ClusterNode[];
   private next = 0;
+  private closed = false;
 
   constructor(
     addresses: readonly RiakNodeAddress[],
@@ -120,6 +121,7 @@ export class RiakCluster {
    * nodes tried.
    */
   async execute<T>(operation: RiakOperation<T>, options: RiakCallOptions = {}): Promise<T> {
+    if (this.closed) throw new RiakError("unavailable", "the Riak cluster client is closed");
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     const tried: ClusterNode[] = [];
@@ -153,6 +155,7 @@ export class RiakCluster {
 
   /** Stops the breakers and closes every connection; later calls fail. */
   close(): void {
+    this.closed = true;
     for (const { breaker, client } of this.nodes) {
       breaker.shutdown();
       client.close();

@@ -144,7 +144,9 @@ export class RiakKeyValueStore implements KeyValueStore {
 
   // The attempt's time and signal, the bucket type, and Riak's own time limit to match.
   private request(call: RiakCallOptions) {
-    const serverTimeoutMs = Math.min(this.options.timeoutMs, call.timeoutMs ?? Infinity);
+    const limit = Math.min(this.options.timeoutMs, call.timeoutMs ?? Infinity);
+    // Riak's field is a whole number of milliseconds, and 0 would mean no time at all.
+    const serverTimeoutMs = Math.max(1, Math.ceil(limit));
     return { ...call, type: this.options.bucketType, serverTimeoutMs };
   }
 

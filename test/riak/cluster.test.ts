@@ -212,4 +212,13 @@ describe("RiakCluster", () => {
     );
     expect(() => new RiakCluster([])).toThrow(/at least one node/);
   });
+
+  it("refuses calls once closed", async () => {
+    const { riak } = await setup();
+    riak.close();
+    expect(await riakError(riak.execute(ping))).toMatchObject({
+      kind: "unavailable",
+      message: "the Riak cluster client is closed",
+    });
+  });
 });

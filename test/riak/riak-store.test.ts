@@ -102,6 +102,12 @@ describe("RiakKeyValueStore", () => {
     expect(await values(store, "ed")).toEqual(["blind"]);
   });
 
+  it("sends Riak a whole-millisecond timeout whatever the configured one", async () => {
+    const store = await openStore(await startCluster(), { timeoutMs: 2500.5 });
+    await store.put("notifications", "fr", utf8("v"), undefined);
+    expect(await values(store, "fr")).toEqual(["v"]);
+  });
+
   it("sends the configured quorums", async () => {
     const store = await openStore(await startCluster(), { r: 5 });
     await expect(store.get("notifications", "fi")).rejects.toThrow(/\{n_val_violation,3\}/);
