@@ -103,7 +103,10 @@ describe("RiakKeyValueStore", () => {
   });
 
   it("sends Riak a whole-millisecond timeout whatever the configured one", async () => {
-    const store = await openStore(await startCluster(), { timeoutMs: 2500.5 });
+    const store = await openStore(await startCluster(), {
+      timeoutMs: 2500.5,
+      cluster: { attemptTimeoutMs: 10_000 },
+    });
     await store.put("notifications", "fr", utf8("v"), undefined);
     expect(await values(store, "fr")).toEqual(["v"]);
   });
