@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/storage/v1/records.proto.
  */
 export const file_notification_storage_v1_records: GenFile = /*@__PURE__*/
-  fileDesc("CiVub3RpZmljYXRpb24vc3RvcmFnZS92MS9yZWNvcmRzLnByb3RvEhdub3RpZmljYXRpb24uc3RvcmFnZS52MSLbAQoSTm90aWZpY2F0aW9uUmVjb3JkEgoKAmlkGAEgASgJEhAKCGNhdGVnb3J5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoAxJPCgpwcm9wZXJ0aWVzGAUgAygLMjsubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKIAQoWTm90aWZpY2F0aW9uTGlzdFJlY29yZBJCCg1ub3RpZmljYXRpb25zGAEgAygLMisubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkEhMKC2RlbGV0ZWRfaWRzGAIgAygJEhUKDWNsZWFyZWRfdXBfdG8YAyABKAkikAEKClJ1bGVSZWNvcmQSDwoHdmVyc2lvbhgBIAEoCRIPCgdkZWxldGVkGAIgASgIEhUKCG1heF9zaXplGAMgASgFSACIAQESGQoMbWF4X2R1cmF0aW9uGAQgASgJSAGIAQESEAoIbWF0Y2hfb24YBSABKAlCCwoJX21heF9zaXplQg8KDV9tYXhfZHVyYXRpb24ipAEKDVJ1bGVTZXRSZWNvcmQSQAoFcnVsZXMYASADKAsyMS5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlU2V0UmVjb3JkLlJ1bGVzRW50cnkaUQoKUnVsZXNFbnRyeRILCgNrZXkYASABKAkSMgoFdmFsdWUYAiABKAsyIy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlUmVjb3JkOgI4AWIGcHJvdG8z");
+  fileDesc("CiVub3RpZmljYXRpb24vc3RvcmFnZS92MS9yZWNvcmRzLnByb3RvEhdub3RpZmljYXRpb24uc3RvcmFnZS52MSLbAQoSTm90aWZpY2F0aW9uUmVjb3JkEgoKAmlkGAEgASgJEhAKCGNhdGVnb3J5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoAxJPCgpwcm9wZXJ0aWVzGAUgAygLMjsubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKIAQoWTm90aWZpY2F0aW9uTGlzdFJlY29yZBJCCg1ub3RpZmljYXRpb25zGAEgAygLMisubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkEhMKC2RlbGV0ZWRfaWRzGAIgAygJEhUKDWNsZWFyZWRfdXBfdG8YAyABKAkikAEKClJ1bGVSZWNvcmQSDwoHdmVyc2lvbhgBIAEoCRIPCgdkZWxldGVkGAIgASgIEhUKCG1heF9zaXplGAMgASgFSACIAQESGQoMbWF4X2R1cmF0aW9uGAQgASgJSAGIAQESEAoIbWF0Y2hfb24YBSABKAlCCwoJX21heF9zaXplQg8KDV9tYXhfZHVyYXRpb24ipAEKDVJ1bGVTZXRSZWNvcmQSQAoFcnVsZXMYASADKAsyMS5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlU2V0UmVjb3JkLlJ1bGVzRW50cnkaUQoKUnVsZXNFbnRyeRILCgNrZXkYASABKAkSMgoFdmFsdWUYAiABKAsyIy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlUmVjb3JkOgI4ASIzCg5FbWJlZGRlZE9iamVjdBIPCgd2ZXJzaW9uGAEgASgEEhAKCHNpYmxpbmdzGAIgAygMYgZwcm90bzM");
 
 /**
  * One stored notification. Unseen flags and rollups are derived on read.
@@ -153,4 +153,29 @@ export type RuleSetRecord = Message<"notification.storage.v1.RuleSetRecord"> & {
  */
 export const RuleSetRecordSchema: GenMessage<RuleSetRecord> = /*@__PURE__*/
   messageDesc(file_notification_storage_v1_records, 3);
+
+/**
+ * How the embedded store keeps one key: its sibling values and a version
+ * that plays the part of Riak's vclock.
+ *
+ * @generated from message notification.storage.v1.EmbeddedObject
+ */
+export type EmbeddedObject = Message<"notification.storage.v1.EmbeddedObject"> & {
+  /**
+   * @generated from field: uint64 version = 1;
+   */
+  version: bigint;
+
+  /**
+   * @generated from field: repeated bytes siblings = 2;
+   */
+  siblings: Uint8Array[];
+};
+
+/**
+ * Describes the message notification.storage.v1.EmbeddedObject.
+ * Use `create(EmbeddedObjectSchema)` to create a new message.
+ */
+export const EmbeddedObjectSchema: GenMessage<EmbeddedObject> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 4);
 

@@ -1,0 +1,58 @@
+/** The service's configuration, as `config.yml` sets it (snake_case there). */
+export interface Config {
+  readonly server: {
+    /** API port: gRPC, gRPC-Web, Connect and REST. Default 8080 (`PORT`). */
+    readonly port: number;
+    /** Admin port: health, readiness, metrics. Default 8081 (`ADMIN_PORT`). */
+    readonly adminPort: number;
+    /** Interface to bind. Default all (`HOST`). */
+    readonly host: string;
+    /** Largest request body, in bytes. Default 65536. */
+    readonly requestMaxBytes: number;
+    /** Largest deadline a client may set, in ms. Default 60000. */
+    readonly maxDeadlineMs: number;
+    /** How long shutdown lets in-flight calls finish, in ms. Default 5000. */
+    readonly drainMs: number;
+  };
+  readonly storage: {
+    /** The embedded store's directory. Default `./data` (`DATA_DIR`). */
+    readonly dataDir: string;
+    /** Notifications kept per user. Default 1000. */
+    readonly retention: number;
+  };
+  readonly rules: {
+    /** How long another instance's rule change may take to apply here, in ms. Default 10000. */
+    readonly refreshMs: number;
+  };
+  readonly riak: {
+    /** `host:port` list; empty selects the embedded store (`RIAK_NODES`). */
+    readonly nodes: string;
+    /** The bucket type holding every bucket (`RIAK_BUCKET_TYPE`). Default `notifications`. */
+    readonly bucketType: string;
+  };
+  readonly redis: {
+    /** Redis for stream fan-out across instances; empty = in-process (`REDIS_URL`). */
+    readonly url: string;
+  };
+  readonly log: {
+    /** pino level. Default `info` (`LOG_LEVEL`). */
+    readonly level: string;
+  };
+}
+
+/** The defaults, used for every key `config.yml` leaves out. */
+export const defaultConfig: Config = Object.freeze({
+  server: Object.freeze({
+    port: 8080,
+    adminPort: 8081,
+    host: "0.0.0.0",
+    requestMaxBytes: 65_536,
+    maxDeadlineMs: 60_000,
+    drainMs: 5000,
+  }),
+  storage: Object.freeze({ dataDir: "./data", retention: 1000 }),
+  rules: Object.freeze({ refreshMs: 10_000 }),
+  riak: Object.freeze({ nodes: "", bucketType: "notifications" }),
+  redis: Object.freeze({ url: "" }),
+  log: Object.freeze({ level: "info" }),
+});

@@ -1,0 +1,54 @@
+import { randomBytes } from "node:crypto";
+import KSUID from "ksuid";
+
+/** KSUID epoch: 2014-05-13T16:53:20Z, in milliseconds since the Unix epoch. */
+const ksuidEpochMs = 1_400_000_000_000;
+const payloadBytes = 16;
+const idPattern = /^[0-9A-Za-z]{27}$/;
+
+/** Issues canonical KSUIDs, each greater than the one before it. */
+export type IdGenerator = () => string;
+
+/**
+ * Creates a generator of canonical KSUIDs (27 characters of base62) that never
+ * issues two ids out of order, even within one second or when the clock steps
+ * back: a new id takes the current second and a random payload, unless that
+ * would not sort after the previous id, in which case it keeps the previous
+ * second and payload plus one. String order then equals issue order.
+ *
+ * @param now the clock, in milliseconds since the Unix epoch (default `Date.now`).
+ */
+export function createIdGenerator(now: () => number = Date.now): IdGenerator {
+  let lastSeconds = -1;
+  let lastPayload: Buffer = Buffer.alloc(payloadBytes);
+  return () => {
+    const seconds = Math.floor((now() - ksuidEpochMs) / 1000);
+    if (seconds > lastSeconds) {
+      lastSeconds = seconds;
+      lastPayload = randomBytes(payloadBytes);
+    } else {
+      lastPayload = incrementPayload(lastPayload);
+    }
+    return KSUID.fromParts(ksuidEpochMs + lastSeconds * 1000, lastPayload).string;
+  };
+}
+
+/** The payload plus one, as a 128-bit big-endian number; on overflow, the next second. */
+function incrementPayload(payload: Buffer): Buffer {
+  const next = Buffer.from(payload);
+  for (let i = next.length - 1; i >= 0; i--) {
+    const byte = next[i] ?? 0;
+    if (byte < 0xff) {
+      next[i] = byte + 1;
+      return next;
+    }
+    next[i] = 0;
+  }
+  // 2^128 ids in one second cannot happen; wrapping would break order, so refuse.
+  throw new Error("KSUID payload overflow within one second");
+}
+
+/** True when `value` has the shape of a canonical KSUID. */
+export function isKsuid(value: string): boolean {
+  return idPattern.test(value);
+}

@@ -1,0 +1,22 @@
+/** A notification as stored: no unseen flag, no rollup. */
+export interface StoredNotification {
+  /** A canonical KSUID; the sort and dedupe key. */
+  readonly id: string;
+  readonly category: string;
+  readonly message: string;
+  /** Milliseconds since the Unix epoch. */
+  readonly createdAt: number;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** A notification as a user sees it: flagged, and heading its rollup group. */
+export interface InboxItem extends StoredNotification {
+  readonly unseen: boolean;
+  /** The other members of the rollup this item heads, newest first; empty when alone. */
+  readonly children: readonly InboxItem[];
+}
+
+/** Orders ids newest first. Ids are compared as plain strings (contract §4.1). */
+export function newestFirst(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}

@@ -1,0 +1,103 @@
+import { createServer as createHttp1Server } from "node:http";
+import { createServer as createHttp2Server, type Http2Session } from "node:http2";
+import type { AddressInfo, Socket } from "node:net";
+import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createOnePortListener } from "./one-port-listener.js";
+
+/** Options of the API server. */
+export interface HttpServerOptions {
+  /** Registers the services. */
+  readonly routes: (router: ConnectRouter) => void;
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Interface to bind. Default: all. */
+  readonly host?: string;
+  /** Largest request message, in bytes. */
+  readonly readMaxBytes: number;
+  /** Largest deadline a client may ask for, in ms; 0 = no limit. */
+  readonly maxTimeoutMs: number;
+  /** Outermost first. */
+  readonly interceptors: readonly Interceptor[];
+  /** Serves what no RPC route matches (the REST API); default 404. */
+  readonly fallback?: Parameters<typeof connectNodeAdapter>[0]["fallback"];
+  /** How long `close` lets in-flight calls finish before cutting connections, in ms. Default 5000. */
+  readonly drainMs?: number;
+}
+
+/** A listening API server. */
+export interface HttpServer {
+  /** The bound port. */
+  readonly port: number;
+  /** Aborted when the server starts draining: streams end and clients reconnect. */
+  readonly shutdownSignal: AbortSignal;
+  /**
+   * Stops accepting connections, ends streams with UNAVAILABLE, lets unary
+   * calls finish within `drainMs`, then closes every connection.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves gRPC, gRPC-Web and Connect (and whatever `fallback` serves) on one
+ * port over HTTP/1.1 and cleartext HTTP/2, through one Connect handler.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const shutdown = new AbortController();
+  const handler = connectNodeAdapter({
+    routes: options.routes,
+    interceptors: [...options.interceptors],
+    readMaxBytes: options.readMaxBytes,
+    maxTimeoutMs: options.maxTimeoutMs,
+    shutdownSignal: shutdown.signal,
+    jsonOptions: { useProtoFieldName: true },
+    ...(options.fallback && { fallback: options.fallback }),
+  });
+  const http1 = createHttp1Server(handler);
+  const http2 = createHttp2Server(handler);
+  const sockets = new Set<Socket>();
+  const sessions = new Set<Http2Session>();
+  http2.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  const listener = createOnePortListener(http1, http2);
+  listener.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen(options.port, options.host, () => {
+      listener.off("error", reject);
+      resolve();
+    });
+  });
+  const drainMs = options.drainMs ?? 5000;
+  let closing: Promise<void> | undefined;
+  return {
+    port: (listener.address() as AddressInfo).port,
+    shutdownSignal: shutdown.signal,
+    close() {
+      closing ??= drain();
+      return closing;
+    },
+  };
+
+  async function drain(): Promise<void> {
+    const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+    shutdown.abort(new ConnectError("the server is shutting down", Code.Unavailable));
+    // HTTP/2 clients are told to open no new streams; HTTP/1.1 connections
+    // are closed as soon as their call has answered.
+    for (const session of sessions) session.close();
+    http1.closeIdleConnections();
+    const idleSweep = setInterval(() => http1.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+    }, drainMs);
+    await closed;
+    clearInterval(idleSweep);
+    clearTimeout(deadline);
+    for (const socket of sockets) socket.destroy();
+  }
+}

@@ -1,0 +1,12 @@
+import type { IdGenerator } from "../domain/ids.js";
+import type { Repositories } from "../storage/repositories.js";
+import type { RuleCache } from "./rule-cache.js";
+
+/** What the services need, injected so they run against any store and clock. */
+export interface ServiceDependencies {
+  readonly repositories: Repositories;
+  readonly rules: RuleCache;
+  readonly newId: IdGenerator;
+  /** Milliseconds since the Unix epoch. */
+  readonly now: () => number;
+}

@@ -1,0 +1,86 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { cursorKey } from "../domain/cursor.js";
+import { isKsuid } from "../domain/ids.js";
+import type { StoredNotification } from "../domain/notification.js";
+import { decodePageToken, encodePageToken } from "../domain/page-token.js";
+import { pageSizes } from "../domain/paging.js";
+import {
+  checkCategory,
+  checkMessage,
+  checkProperties,
+  checkUsername,
+} from "../domain/validation.js";
+import { ValidationError } from "../domain/validation-error.js";
+import type { NotificationService } from "../gen/notification/v1/notification_pb.js";
+import type { ServiceDependencies } from "./dependencies.js";
+import { listInbox } from "./list-inbox.js";
+import { inboxItemToProto, storedToProto } from "./to-proto.js";
+
+/** Most ids one delete may name: bounds the tombstones one call can add. */
+export const maxDeleteIds = 1000;
+
+/** NotificationService: create, list and delete a user's notifications. */
+export function createNotificationService(
+  deps: ServiceDependencies,
+): ServiceImpl<typeof NotificationService> {
+  const { lists, cursors } = deps.repositories;
+  return {
+    async createNotification(req) {
+      checkUsername(req.username);
+      checkCategory(req.category);
+      checkMessage(req.message);
+      checkProperties(req.properties);
+      const notification: StoredNotification = {
+        id: deps.newId(),
+        category: req.category,
+        message: req.message,
+        createdAt: deps.now(),
+        properties: { ...req.properties },
+      };
+      await lists.change(req.username, { kind: "add", notification });
+      return { notification: storedToProto(notification) };
+    },
+
+    async listNotifications(req) {
+      checkUsername(req.username);
+      if (req.pageSize < 0) {
+        throw new ValidationError("page_size", `page_size must not be negative (got ${req.pageSize})`);
+      }
+      const size = Math.min(req.pageSize || pageSizes.default, pageSizes.max);
+      const start = decodePageToken(req.pageToken);
+      const page = await listInbox(deps, req.username, start, size);
+      const last = page.items.at(-1);
+      return {
+        notifications: page.items.map(inboxItemToProto),
+        nextPageToken:
+          page.hasMore && last ? encodePageToken({ fromId: last.id, inclusive: false }) : "",
+        ...(page.newest && { lastModified: timestampFromMs(page.newest.createdAt) }),
+      };
+    },
+
+    async deleteNotifications(req) {
+      checkUsername(req.username);
+      if (req.ids.length > maxDeleteIds) {
+        throw new ValidationError(
+          "ids",
+          `ids must name at most ${maxDeleteIds} notifications (got ${req.ids.length})`,
+        );
+      }
+      if (req.ids.length > 0) {
+        // An id that is not a KSUID names no notification: nothing to remember.
+        const ids = req.ids.filter(isKsuid);
+        if (ids.length > 0) await lists.change(req.username, { kind: "delete", ids });
+        return {};
+      }
+      // Delete-all: a mark instead of a key delete, so that a concurrent
+      // writer's stale sibling cannot bring the notifications back; ids issued
+      // after the mark (creates that race with it) survive.
+      await Promise.all([
+        lists.change(req.username, { kind: "clear", upTo: deps.newId() }),
+        cursors.change(cursorKey(req.username), { kind: "remove" }),
+      ]);
+      return {};
+    },
+  };
+}
