@@ -1,3 +1,5 @@
+import type { Quorum } from "../riak/quorum.js";
+
 /** The service's configuration, as `config.yml` sets it (snake_case there). */
 export interface Config {
   readonly server: {
@@ -29,6 +31,20 @@ export interface Config {
     readonly nodes: string;
     /** The bucket type holding every bucket (`RIAK_BUCKET_TYPE`). Default `notifications`. */
     readonly bucketType: string;
+    /** Read quorum: a count or one, quorum, all, default. Default `quorum`. */
+    readonly r: Quorum;
+    /** Primary replicas a read needs. Default `default` (the bucket's). */
+    readonly pr: Quorum;
+    /** Write quorum. Default `quorum`. */
+    readonly w: Quorum;
+    /** Primary replicas a write needs. Default `default`. */
+    readonly pw: Quorum;
+    /** Durable-write quorum. Default `quorum`. */
+    readonly dw: Quorum;
+    /** The longest one storage call may take, retries included, in ms. Default 5000. */
+    readonly timeoutMs: number;
+    /** Nodes tried per call. Default 3. */
+    readonly attempts: number;
   };
   readonly redis: {
     /** Redis for stream fan-out across instances; empty = in-process (`REDIS_URL`). */
@@ -52,7 +68,17 @@ export const defaultConfig: Config = Object.freeze({
   }),
   storage: Object.freeze({ dataDir: "./data", retention: 1000 }),
   rules: Object.freeze({ refreshMs: 10_000 }),
-  riak: Object.freeze({ nodes: "", bucketType: "notifications" }),
+  riak: Object.freeze({
+    nodes: "",
+    bucketType: "notifications",
+    r: "quorum",
+    pr: "default",
+    w: "quorum",
+    pw: "default",
+    dw: "quorum",
+    timeoutMs: 5000,
+    attempts: 3,
+  }),
   redis: Object.freeze({ url: "" }),
   log: Object.freeze({ level: "info" }),
 });

@@ -11,7 +11,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = "port" | "positive" | "string" | "level";
+type Kind = "port" | "positive" | "string" | "level" | "quorum";
 
 // Every key config.yml may set, by its YAML path, and what it must be.
 const schema: Record<string, Record<string, Kind>> = {
@@ -25,11 +25,22 @@ const schema: Record<string, Record<string, Kind>> = {
   },
   storage: { data_dir: "string", retention: "positive" },
   rules: { refresh_ms: "positive" },
-  riak: { nodes: "string", bucket_type: "string" },
+  riak: {
+    nodes: "string",
+    bucket_type: "string",
+    r: "quorum",
+    pr: "quorum",
+    w: "quorum",
+    pw: "quorum",
+    dw: "quorum",
+    timeout_ms: "positive",
+    attempts: "positive",
+  },
   redis: { url: "string" },
   log: { level: "level" },
 };
 
+const quorumNames = ["one", "quorum", "all", "default"];
 const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 /** Reads `config.yml` (with `${VAR:-default}` substitution) and checks every key. */
@@ -94,6 +105,11 @@ function check(kind: Kind, value: unknown): unknown {
       return Number.isInteger(value) && (value as number) > 0 ? value : "!must be a positive integer";
     case "string":
       return typeof value === "string" || typeof value === "number" ? String(value) : "!must be text";
+    case "quorum":
+      return (Number.isInteger(value) && (value as number) >= 0) ||
+        quorumNames.includes(String(value))
+        ? value
+        : `!must be a replica count or one of ${quorumNames.join(", ")}`;
     case "level":
       return levels.includes(String(value)) ? String(value) : `!must be one of ${levels.join(", ")}`;
   }
