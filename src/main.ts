@@ -29,6 +29,8 @@ main().catch((error: unknown) => {
     for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
     process.exit(2);
   }
-  process.stderr.write(`start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `start-up failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -24,7 +24,10 @@ export interface ServiceOptions {
 }
 
 /** Opens the store, wires the services and starts listening, as `config` says. */
-export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const store = await openStore(config, options.riak);
   const app = createApp(store, {
     retention: config.storage.retention,

@@ -44,7 +44,10 @@ const quorumNames = ["one", "quorum", "all", "default"];
 const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 /** Reads `config.yml` (with `${VAR:-default}` substitution) and checks every key. */
-export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+export async function loadConfig(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Config> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -68,12 +71,15 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, source = "conf
   for (const [section, value] of Object.entries(document)) {
     const keys = schema[section];
     if (!keys) problems.push(`${source}: unknown section "${section}"`);
-    else if (value !== null && !isObject(value)) problems.push(`${source}: ${section} must be a mapping`);
+    else if (value !== null && !isObject(value))
+      problems.push(`${source}: ${section} must be a mapping`);
   }
   for (const [section, keys] of Object.entries(schema)) {
     const values = (document as Record<string, unknown>)[section];
     const given = isObject(values) ? values : {};
-    const out: Record<string, unknown> = { ...(defaultConfig as unknown as Record<string, object>)[camel(section)] };
+    const out: Record<string, unknown> = {
+      ...(defaultConfig as unknown as Record<string, object>)[camel(section)],
+    };
     for (const [key, value] of Object.entries(given)) {
       const kind = keys[key];
       if (!kind) {
@@ -82,7 +88,9 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, source = "conf
       }
       const checked = check(kind, value);
       if (typeof checked === "string" && checked.startsWith("!")) {
-        problems.push(`${source}: ${section}.${key} ${checked.slice(1)} (got ${JSON.stringify(value)})`);
+        problems.push(
+          `${source}: ${section}.${key} ${checked.slice(1)} (got ${JSON.stringify(value)})`,
+        );
       } else if (checked !== undefined) {
         out[camel(key)] = checked;
       }
@@ -102,16 +110,22 @@ function check(kind: Kind, value: unknown): unknown {
         ? value
         : "!must be a port number from 0 to 65535";
     case "positive":
-      return Number.isInteger(value) && (value as number) > 0 ? value : "!must be a positive integer";
+      return Number.isInteger(value) && (value as number) > 0
+        ? value
+        : "!must be a positive integer";
     case "string":
-      return typeof value === "string" || typeof value === "number" ? String(value) : "!must be text";
+      return typeof value === "string" || typeof value === "number"
+        ? String(value)
+        : "!must be text";
     case "quorum":
       return (Number.isInteger(value) && (value as number) >= 0) ||
         quorumNames.includes(String(value))
         ? value
         : `!must be a replica count or one of ${quorumNames.join(", ")}`;
     case "level":
-      return levels.includes(String(value)) ? String(value) : `!must be one of ${levels.join(", ")}`;
+      return levels.includes(String(value))
+        ? String(value)
+        : `!must be one of ${levels.join(", ")}`;
   }
 }
 

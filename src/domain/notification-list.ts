@@ -33,7 +33,10 @@ export const emptyList: NotificationList = Object.freeze({
  * Merging is commutative, associative and idempotent, so any instance may
  * resolve any set of siblings in any order and reach the same list.
  */
-export function mergeLists(siblings: readonly NotificationList[], retention: number): NotificationList {
+export function mergeLists(
+  siblings: readonly NotificationList[],
+  retention: number,
+): NotificationList {
   const byId = new Map<string, StoredNotification>();
   const deletedIds = new Set<string>();
   let clearedUpTo = "";

@@ -1,4 +1,10 @@
-import { type Duration, durationGrammar, durationMs, formatDuration, parseDuration } from "./duration.js";
+import {
+  type Duration,
+  durationGrammar,
+  durationMs,
+  formatDuration,
+  parseDuration,
+} from "./duration.js";
 import { ValidationError } from "./validation-error.js";
 
 /** How notifications of one category roll up (contract §4.4). At least one field is set. */

@@ -36,7 +36,13 @@ export function toConnectError(error: unknown): unknown {
     );
   }
   if (error instanceof StorageCorruptionError) {
-    return new ConnectError("stored data could not be read", Code.Internal, undefined, undefined, error);
+    return new ConnectError(
+      "stored data could not be read",
+      Code.Internal,
+      undefined,
+      undefined,
+      error,
+    );
   }
   return error;
 }

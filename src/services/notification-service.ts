@@ -1,5 +1,5 @@
-import type { ServiceImpl } from "@connectrpc/connect";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
 import { cursorKey } from "../domain/cursor.js";
 import { isKsuid } from "../domain/ids.js";
 import type { StoredNotification } from "../domain/notification.js";
@@ -45,7 +45,10 @@ export function createNotificationService(
     async listNotifications(req) {
       checkUsername(req.username);
       if (req.pageSize < 0) {
-        throw new ValidationError("page_size", `page_size must not be negative (got ${req.pageSize})`);
+        throw new ValidationError(
+          "page_size",
+          `page_size must not be negative (got ${req.pageSize})`,
+        );
       }
       const size = Math.min(req.pageSize || pageSizes.default, pageSizes.max);
       const start = decodePageToken(req.pageToken);

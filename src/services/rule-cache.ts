@@ -1,8 +1,8 @@
-import { activeRules, type RuleEntries } from "../domain/rule-set.js";
 import type { RuleSet } from "../domain/rule.js";
-import type { ResolvingStore } from "../storage/resolving-store.js";
+import { activeRules, type RuleEntries } from "../domain/rule-set.js";
 import type { RuleChange } from "../storage/record-types.js";
 import { ruleSetKey } from "../storage/repositories.js";
+import type { ResolvingStore } from "../storage/resolving-store.js";
 
 /**
  * The rules used for rollups, cached: a change made through this instance is
@@ -28,7 +28,8 @@ export class RuleCache {
   /** The current rules; concurrent callers share one load. */
   get(): Promise<RuleSet> {
     const cached = this.cached;
-    if (cached && this.now() - cached.loadedAt < this.refreshMs) return Promise.resolve(cached.rules);
+    if (cached && this.now() - cached.loadedAt < this.refreshMs)
+      return Promise.resolve(cached.rules);
     if (!this.loading) {
       const loading = this.load().finally(() => {
         if (this.loading === loading) this.loading = undefined;

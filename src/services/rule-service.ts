@@ -1,9 +1,9 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { emptyRuleMessage, parseRule } from "../domain/rule.js";
+import { activeRules } from "../domain/rule-set.js";
 import { checkCategory } from "../domain/validation.js";
 import { ValidationError } from "../domain/validation-error.js";
 import type { Rule as RuleMessage, RuleService } from "../gen/notification/v1/rule_pb.js";
-import { activeRules } from "../domain/rule-set.js";
 import { ruleSetKey } from "../storage/repositories.js";
 import type { ServiceDependencies } from "./dependencies.js";
 import { ruleToProto } from "./to-proto.js";

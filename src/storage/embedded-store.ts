@@ -74,7 +74,8 @@ export class EmbeddedStore implements KeyValueStore {
   }
 
   async ping(): Promise<void> {
-    if (this.db.status !== "open") throw new StorageUnavailableError("the embedded store is closed");
+    if (this.db.status !== "open")
+      throw new StorageUnavailableError("the embedded store is closed");
   }
 
   async close(): Promise<void> {

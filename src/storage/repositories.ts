@@ -34,7 +34,10 @@ export interface RepositoryOptions {
 export const ruleSetKey = "rules";
 
 /** Builds the repositories over a store. */
-export function createRepositories(store: KeyValueStore, options: RepositoryOptions = {}): Repositories {
+export function createRepositories(
+  store: KeyValueStore,
+  options: RepositoryOptions = {},
+): Repositories {
   const { retention = 1000, observeSiblings } = options;
   return {
     store,

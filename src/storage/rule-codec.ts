@@ -32,17 +32,26 @@ export function decodeRuleEntries(bytes: Uint8Array): Map<string, RuleEntry> {
   try {
     rules = fromBinary(RuleSetRecordSchema, bytes).rules;
   } catch (cause) {
-    throw new StorageCorruptionError("the stored rule set is not a valid protobuf value", { cause });
+    throw new StorageCorruptionError("the stored rule set is not a valid protobuf value", {
+      cause,
+    });
   }
   const entries = new Map<string, RuleEntry>();
   for (const [category, record] of Object.entries(rules)) {
-    entries.set(category, { version: record.version, rule: record.deleted ? undefined : toRule(record) });
+    entries.set(category, {
+      version: record.version,
+      rule: record.deleted ? undefined : toRule(record),
+    });
   }
   return entries;
 }
 
 function toRule(record: RuleRecord): Rule {
-  const rule: { maxSize?: number; maxDuration?: NonNullable<Rule["maxDuration"]>; matchOn?: string } = {};
+  const rule: {
+    maxSize?: number;
+    maxDuration?: NonNullable<Rule["maxDuration"]>;
+    matchOn?: string;
+  } = {};
   if (record.maxSize !== undefined) rule.maxSize = record.maxSize;
   const duration = record.maxDuration === undefined ? undefined : parseDuration(record.maxDuration);
   if (duration) rule.maxDuration = duration;
