@@ -131,13 +131,13 @@ describe("ListNotifications", () => {
 
   it("pages with a rule active visit every notification exactly once, though the first page moves the cursor", async () => {
     await t.rules.putRule({ category: "like", rule: { maxSize: 4 } });
+    await createMany("ann", 3, "comment");
     const older = await createMany("ann", 20, "like");
     await t.notifications.listNotifications({ username: "ann", pageSize: 1 });
     // Two unseen likes: the first page groups them apart from the seen ones. Once
     // it moves the cursor, all 22 are seen; grouping them together now would
     // shift every later group and repeat notifications the first page showed.
     const newer = await createMany("ann", 2, "like");
-    await createMany("ann", 3, "comment");
     const seen: string[] = [];
     let token = "";
     do {
