@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/v1/stream.proto.
  */
 export const file_notification_v1_stream: GenFile = /*@__PURE__*/
-  fileDesc("Chxub3RpZmljYXRpb24vdjEvc3RyZWFtLnByb3RvEg9ub3RpZmljYXRpb24udjEiMwoQU3Vic2NyaWJlUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRINCgVhZnRlchgCIAEoCSKmAgoRU3Vic2NyaWJlUmVzcG9uc2USLAoFc3RhdGUYASABKAsyGy5ub3RpZmljYXRpb24udjEuSW5ib3hTdGF0ZUgAEjUKDG5vdGlmaWNhdGlvbhgCIAEoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25IABI4CgdkZWxldGVkGAMgASgLMiUubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbnNEZWxldGVkSAASOAoHY2xlYXJlZBgEIAEoCzIlLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25zQ2xlYXJlZEgAEi8KCWhlYXJ0YmVhdBgFIAEoCzIaLm5vdGlmaWNhdGlvbi52MS5IZWFydGJlYXRIAEIHCgVldmVudCI1CgpJbmJveFN0YXRlEhQKDHVuc2Vlbl9jb3VudBgBIAEoBRIRCgluZXdlc3RfaWQYAiABKAkiIwoUTm90aWZpY2F0aW9uc0RlbGV0ZWQSCwoDaWRzGAEgAygJIhYKFE5vdGlmaWNhdGlvbnNDbGVhcmVkIjUKCUhlYXJ0YmVhdBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDJlCg1TdHJlYW1TZXJ2aWNlElQKCVN1YnNjcmliZRIhLm5vdGlmaWNhdGlvbi52MS5TdWJzY3JpYmVSZXF1ZXN0GiIubm90aWZpY2F0aW9uLnYxLlN1YnNjcmliZVJlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_notification_v1_notification]);
+  fileDesc("Chxub3RpZmljYXRpb24vdjEvc3RyZWFtLnByb3RvEg9ub3RpZmljYXRpb24udjEiMwoQU3Vic2NyaWJlUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRINCgVhZnRlchgCIAEoCSKmAgoRU3Vic2NyaWJlUmVzcG9uc2USLAoFc3RhdGUYASABKAsyGy5ub3RpZmljYXRpb24udjEuSW5ib3hTdGF0ZUgAEjUKDG5vdGlmaWNhdGlvbhgCIAEoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25IABI4CgdkZWxldGVkGAMgASgLMiUubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbnNEZWxldGVkSAASOAoHY2xlYXJlZBgEIAEoCzIlLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25zQ2xlYXJlZEgAEi8KCWhlYXJ0YmVhdBgFIAEoCzIaLm5vdGlmaWNhdGlvbi52MS5IZWFydGJlYXRIAEIHCgVldmVudCI1CgpJbmJveFN0YXRlEhQKDHVuc2Vlbl9jb3VudBgBIAEoBRIRCgluZXdlc3RfaWQYAiABKAkiIwoUTm90aWZpY2F0aW9uc0RlbGV0ZWQSCwoDaWRzGAEgAygJIiUKFE5vdGlmaWNhdGlvbnNDbGVhcmVkEg0KBXVwX3RvGAEgASgJIjUKCUhlYXJ0YmVhdBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDJlCg1TdHJlYW1TZXJ2aWNlElQKCVN1YnNjcmliZRIhLm5vdGlmaWNhdGlvbi52MS5TdWJzY3JpYmVSZXF1ZXN0GiIubm90aWZpY2F0aW9uLnYxLlN1YnNjcmliZVJlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_notification_v1_notification]);
 
 /**
  * @generated from message notification.v1.SubscribeRequest
@@ -26,7 +26,8 @@ export type SubscribeRequest = Message<"notification.v1.SubscribeRequest"> & {
   username: string;
 
   /**
-   * A notification id; the stream first replays what is newer. Empty: live only.
+   * A notification id; the stream first replays what is newer, and what was
+   * deleted meanwhile. Empty: live only.
    *
    * @generated from field: string after = 2;
    */
@@ -126,6 +127,8 @@ export const InboxStateSchema: GenMessage<InboxState> = /*@__PURE__*/
   messageDesc(file_notification_v1_stream, 2);
 
 /**
+ * Notifications deleted by id. Ids the client does not hold can be ignored.
+ *
  * @generated from message notification.v1.NotificationsDeleted
  */
 export type NotificationsDeleted = Message<"notification.v1.NotificationsDeleted"> & {
@@ -143,9 +146,16 @@ export const NotificationsDeletedSchema: GenMessage<NotificationsDeleted> = /*@_
   messageDesc(file_notification_v1_stream, 3);
 
 /**
+ * Every notification with an id up to and including `up_to` was deleted (a
+ * delete-all). Notifications with greater ids, created after it, are kept.
+ *
  * @generated from message notification.v1.NotificationsCleared
  */
 export type NotificationsCleared = Message<"notification.v1.NotificationsCleared"> & {
+  /**
+   * @generated from field: string up_to = 1;
+   */
+  upTo: string;
 };
 
 /**
@@ -180,7 +190,11 @@ export const HeartbeatSchema: GenMessage<Heartbeat> = /*@__PURE__*/
 export const StreamService: GenService<{
   /**
    * Answers with the inbox state, then every change to the user's inbox as it
-   * happens. With `after`, first replays the stored notifications newer than it.
+   * happens. With `after`, first replays the stored notifications newer than it,
+   * oldest first, then goes live with no gap and no duplicate. Ends with
+   * RESOURCE_EXHAUSTED when the client reads too slowly and with UNAVAILABLE on
+   * shutdown or when the instance lost its event feed: resubscribe with `after`
+   * set to the greatest notification id received (or the state's `newest_id`).
    *
    * @generated from rpc notification.v1.StreamService.Subscribe
    */
