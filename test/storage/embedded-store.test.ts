@@ -1,0 +1,122 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import { EmbeddedStore } from "../../src/storage/embedded-store.js";
+import { StorageUnavailableError } from "../../src/storage/errors.js";
+import { startChildService } from "../support/child-service.js";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const texts = (values: readonly Uint8Array[]) =>
+  values.map((v) => new TextDecoder().decode(v)).sort();
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "embedded-store-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("EmbeddedStore keeps Riak's shape", () => {
+  it("reads an absent key as no siblings and no context", async () => {
+    const store = await EmbeddedStore.open(dir);
+    expect(await store.get("notifications", "ann")).toEqual({ values: [], context: undefined });
+    await store.close();
+  });
+
+  it("a write with the current context replaces; a stale or missing context leaves a sibling", async () => {
+    const store = await EmbeddedStore.open(dir);
+    await store.put("notifications", "ann", bytes("a"), undefined);
+    const first = await store.get("notifications", "ann");
+    await store.put("notifications", "ann", bytes("b"), first.context);
+    expect(texts((await store.get("notifications", "ann")).values)).toEqual(["b"]);
+    await store.put("notifications", "ann", bytes("stale"), first.context);
+    const both = await store.get("notifications", "ann");
+    expect(texts(both.values)).toEqual(["b", "stale"]);
+    await store.put("notifications", "ann", bytes("merged"), both.context);
+    expect(texts((await store.get("notifications", "ann")).values)).toEqual(["merged"]);
+    await store.close();
+  });
+
+  it("a delete with a stale context loses to the newer write", async () => {
+    const store = await EmbeddedStore.open(dir);
+    await store.put("cursors", "k", bytes("1"), undefined);
+    const stale = (await store.get("cursors", "k")).context;
+    await store.put("cursors", "k", bytes("2"), stale);
+    await store.delete("cursors", "k", stale);
+    expect(texts((await store.get("cursors", "k")).values)).toEqual(["2"]);
+    await store.delete("cursors", "k", (await store.get("cursors", "k")).context);
+    expect((await store.get("cursors", "k")).values).toEqual([]);
+    await store.close();
+  });
+
+  it("keeps data across a restart", async () => {
+    const store = await EmbeddedStore.open(dir);
+    await store.put("rules", "rules", bytes("r"), undefined);
+    await store.close();
+    const reopened = await EmbeddedStore.open(dir);
+    expect(texts((await reopened.get("rules", "rules")).values)).toEqual(["r"]);
+    await reopened.close();
+  });
+
+  it("refuses a directory another instance holds, saying so", async () => {
+    const store = await EmbeddedStore.open(dir);
+    await expect(EmbeddedStore.open(dir)).rejects.toThrow(StorageUnavailableError);
+    await expect(EmbeddedStore.open(dir)).rejects.toThrow(/another instance/);
+    await store.close();
+  });
+});
+
+describe("the service on the embedded store survives kill -9", () => {
+  it("loses no acknowledged create when killed in the middle of a write load", async () => {
+    const first = await startChildService({ DATA_DIR: dir });
+    const client = createClient(
+      NotificationService,
+      createConnectTransport({ baseUrl: first.baseUrl, httpVersion: "1.1" }),
+    );
+    const acknowledged: string[] = [];
+    let killed = false;
+    const writer = async (user: string) => {
+      for (let i = 0; !killed; i++) {
+        try {
+          const res = await client.createNotification({
+            username: user,
+            category: "load",
+            message: `m${i}`,
+          });
+          if (res.notification) acknowledged.push(`${user}/${res.notification.id}`);
+        } catch {
+          return; // the process is gone: unacknowledged writes may or may not have landed
+        }
+      }
+    };
+    const writers = ["u1", "u2", "u3", "u4"].map(writer);
+    while (acknowledged.length < 200) await new Promise((resolve) => setTimeout(resolve, 10));
+    first.child.kill("SIGKILL");
+    killed = true;
+    await first.exited;
+    await Promise.all(writers);
+
+    const second = await startChildService({ DATA_DIR: dir });
+    try {
+      const after = createClient(
+        NotificationService,
+        createConnectTransport({ baseUrl: second.baseUrl, httpVersion: "1.1" }),
+      );
+      const stored = new Set<string>();
+      for (const user of ["u1", "u2", "u3", "u4"]) {
+        const res = await after.listNotifications({ username: user, pageSize: 1000 });
+        for (const n of res.notifications) stored.add(`${user}/${n.id}`);
+      }
+      expect(acknowledged.length).toBeGreaterThanOrEqual(200);
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+    } finally {
+      second.child.kill("SIGTERM");
+      await second.exited;
+    }
+  });
+});

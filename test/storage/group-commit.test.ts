@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { GroupCommitter } from "../../src/storage/group-commit.js";
+
+describe("GroupCommitter", () => {
+  it("runs one batch per key at a time and batches what queued meanwhile", async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => {};
+    let running = 0;
+    let maxRunning = 0;
+    const committer = new GroupCommitter<number>(async (_key, changes) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      batches.push([...changes]);
+      if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      running--;
+    });
+    const first = committer.submit("k", 0);
+    const rest = [1, 2, 3, 4].map((n) => committer.submit("k", n));
+    release();
+    await Promise.all([first, ...rest]);
+    expect(batches).toEqual([[0], [1, 2, 3, 4]]);
+    expect(maxRunning).toBe(1);
+    expect(committer.batchCount).toBe(2);
+  });
+
+  it("fails every change of a failed batch, and later batches still run", async () => {
+    let fail = true;
+    const committer = new GroupCommitter<string>(async () => {
+      if (fail) throw new Error("storage down");
+    });
+    const failed = [committer.submit("k", "a"), committer.submit("k", "b")];
+    await Promise.all(failed.map((p) => expect(p).rejects.toThrow("storage down")));
+    fail = false;
+    await expect(committer.submit("k", "c")).resolves.toBeUndefined();
+  });
+
+  it("writes different keys independently", async () => {
+    const seen: string[] = [];
+    const committer = new GroupCommitter<number>(async (key) => {
+      seen.push(key);
+    });
+    await Promise.all([committer.submit("a", 1), committer.submit("b", 2)]);
+    expect(seen.sort()).toEqual(["a", "b"]);
+  });
+});

@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+/** The service running as a real child process (`src/main.ts` under tsx). */
+export interface ChildService {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly baseUrl: string;
+  /** Resolves with the exit code (or the signal's name) when the process ends. */
+  readonly exited: Promise<number | string>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+/**
+ * Starts `src/main.ts` in a child process with the given environment (PORT=0
+ * picks a free port, read back from the start-up log line) and resolves once
+ * it listens.
+ */
+export function startChildService(env: Record<string, string>): Promise<ChildService> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, PORT: "0", ADMIN_PORT: "0", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? -1));
+  });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on("line", (line) => {
+      output += `${line}\n`;
+      const port = listeningPort(line);
+      if (port !== undefined) {
+        resolve({ child, port, baseUrl: `http://127.0.0.1:${port}`, exited, output: () => output });
+      }
+    });
+    exited.then((code) =>
+      reject(new Error(`the service exited (${code}) before listening:\n${output}`)),
+    );
+  });
+}
+
+function listeningPort(line: string): number | undefined {
+  try {
+    const entry = JSON.parse(line) as { msg?: string; port?: number };
+    return entry.msg?.includes("listening") ? entry.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
