@@ -77,27 +77,25 @@ function normalize(
     .slice(0, retention);
   return {
     notifications,
-    deletedIds: boundTombstones(deletedIds, notifications, clearedUpTo, retention),
+    deletedIds: boundTombstones(deletedIds, clearedUpTo, retention),
     clearedUpTo,
   };
 }
 
 /**
  * Keeps the tombstones that can still matter. One at or below the delete-all
- * mark is covered by the mark. When the list is full, one older than its
- * oldest notification would be aged out by any merge anyway. Beyond that, the
- * newest `retention` are kept, so the object stays bounded; an older
- * tombstone could only matter against a sibling that stale.
+ * mark is covered by the mark. Beyond that, the newest `retention` are kept,
+ * so the object stays bounded; an older tombstone could only matter against
+ * a sibling that stale. A tombstone older than a full list's oldest
+ * notification is kept too: a concurrent sibling's deletions can free room
+ * in the merged list, and its id would come back into it.
  */
 function boundTombstones(
   deletedIds: Set<string>,
-  notifications: readonly StoredNotification[],
   clearedUpTo: string,
   retention: number,
 ): Set<string> {
-  const full = notifications.length >= retention;
-  const oldest = notifications.at(-1)?.id ?? "";
-  const kept = [...deletedIds].filter((id) => id > clearedUpTo && !(full && id < oldest));
+  const kept = [...deletedIds].filter((id) => id > clearedUpTo);
   if (kept.length <= retention) return new Set(kept);
   return new Set(kept.sort().slice(-retention));
 }

@@ -1,0 +1,216 @@
+import { describe, expect, it, vi } from "vitest";
+import type { StoredNotification } from "../../src/domain/notification.js";
+import { decodeList, encodeList } from "../../src/storage/list-codec.js";
+import {
+  bucketType,
+  create,
+  type Instance,
+  idle,
+  listedIds,
+  newestFirst,
+  notification,
+  putRequests,
+  useScenarios,
+} from "./scenarios-support.js";
+
+const { startCluster, openInstance, openInstances } = useScenarios();
+
+/** Creates `count` notifications at once through one instance; resolves to their ids. */
+const createMany = (instance: Instance, username: string, count: number) =>
+  Promise.all(Array.from({ length: count }, () => create(instance, username)));
+
+const readsWithSiblings = (instances: readonly Instance[]) =>
+  instances.flatMap((instance) => instance.siblingsSeen).filter((count) => count > 1).length;
+
+describe("notification lists written by three instances through three nodes", () => {
+  it("keep exactly the created minus the deleted: nothing lost, nothing resurrected", async () => {
+    const cluster = await startCluster();
+    const instances = await openInstances(cluster, 3);
+    const user = "ann";
+    const acknowledged: string[] = [];
+    const deleted = new Set<string>();
+    // Every fourth acknowledged create is deleted later, mostly by another instance.
+    const toDelete: string[] = [];
+    let early: { values: readonly Uint8Array[]; context: Uint8Array | undefined } | undefined;
+
+    const work = async (instance: Instance) => {
+      for (let round = 0; round < 20; round += 1) {
+        const victim = toDelete.shift();
+        const [ids] = await Promise.all([
+          createMany(instance, user, 5),
+          victim && instance.repos.lists.change(user, { kind: "delete", ids: [victim] }),
+        ]);
+        if (victim) deleted.add(victim);
+        for (const id of ids) {
+          acknowledged.push(id);
+          if (acknowledged.length % 4 === 0) toDelete.push(id);
+        }
+        // What a writer that read now and writes only at the end would hold.
+        if (round === 8 && early === undefined) {
+          early = await instance.riak.get("notifications", user);
+        }
+      }
+    };
+    await Promise.all(instances.map(work));
+
+    expect(acknowledged).toHaveLength(300);
+    expect(deleted.size).toBeGreaterThan(40);
+    expect(readsWithSiblings(instances)).toBeGreaterThan(0);
+    const expected = newestFirst(acknowledged.filter((id) => !deleted.has(id)));
+    for (const instance of instances) expect(await listedIds(instance, user)).toEqual(expected);
+
+    // A stale writer finally writes what it read mid-load: it holds notifications
+    // deleted since, and lacks those created since. Merging it changes nothing.
+    const [a, b, c] = instances as [Instance, Instance, Instance];
+    const stale = early?.values[0];
+    if (stale === undefined) throw new Error("the early read found no value");
+    const staleIds = decodeList(stale).notifications.map((n) => n.id);
+    expect(staleIds.filter((id) => deleted.has(id)).length).toBeGreaterThan(0);
+    await a.riak.put("notifications", user, stale, early?.context);
+    expect(cluster.siblingCount(bucketType, "notifications", user)).toBeGreaterThan(1);
+    for (const instance of instances) expect(await listedIds(instance, user)).toEqual(expected);
+
+    // Further writes merge whatever siblings remain; still nothing comes back.
+    const more = await Promise.all([create(a, user), create(b, user), create(c, user)]);
+    await Promise.all(instances.map((instance) => idle(instance.repos)));
+    for (const instance of instances) {
+      expect(await listedIds(instance, user)).toEqual(newestFirst([...expected, ...more]));
+    }
+  });
+
+  it("a delete-all racing with creates removes those with ids before its mark and keeps the rest", async () => {
+    const cluster = await startCluster();
+    const instances = await openInstances(cluster, 3);
+    const [a, b, c] = instances as [Instance, Instance, Instance];
+    const user = "bo";
+    const acknowledged: string[] = [];
+    let mark = "";
+    const creator = async (instance: Instance) => {
+      for (let round = 0; round < 10; round += 1) {
+        acknowledged.push(...(await createMany(instance, user, 5)));
+      }
+    };
+    const clearer = async () => {
+      acknowledged.push(...(await createMany(a, user, 5)));
+      await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThanOrEqual(30), {
+        interval: 1,
+      });
+      mark = a.newId();
+      const [, after] = await Promise.all([
+        a.repos.lists.change(user, { kind: "clear", upTo: mark }),
+        createMany(a, user, 5),
+      ]);
+      acknowledged.push(...after);
+    };
+    await Promise.all([creator(b), creator(c), clearer()]);
+
+    const kept = acknowledged.filter((id) => id > mark);
+    expect(kept.length).toBeGreaterThanOrEqual(5);
+    expect(acknowledged.length - kept.length).toBeGreaterThanOrEqual(5);
+    expect(readsWithSiblings(instances)).toBeGreaterThan(0);
+    for (const instance of instances) {
+      expect(await listedIds(instance, user)).toEqual(newestFirst(kept));
+    }
+  });
+
+  it("a deletion holds when the list is full and a concurrent writer deletes another notification", async () => {
+    const cluster = await startCluster();
+    const [a, b, c] = (await openInstances(cluster, 3, { retention: 3 })) as [
+      Instance,
+      Instance,
+      Instance,
+    ];
+    const user = "fay";
+    const one = await create(a, user);
+    const two = await create(a, user);
+    const three = await create(a, user);
+    // b reads the full list [three, two, one] and deletes three, but its write waits.
+    const held = b.store.hold();
+    const deleteThree = b.repos.lists.change(user, { kind: "delete", ids: [three] });
+    await held.arrived;
+    // Meanwhile a deletes one, and a new notification fills the list again.
+    await a.repos.lists.change(user, { kind: "delete", ids: [one] });
+    const four = await create(a, user);
+    held.release();
+    await deleteThree;
+    expect(cluster.siblingCount(bucketType, "notifications", user)).toBe(2);
+    for (const instance of [a, b, c]) expect(await listedIds(instance, user)).toEqual([four, two]);
+  });
+});
+
+describe("group commit on a hot user", () => {
+  it("32 concurrent creates through one instance take at most two writes and leave one sibling", async () => {
+    const cluster = await startCluster();
+    const instance = await openInstance(cluster.nodeList);
+    const user = "hot-cy";
+    const putsBefore = putRequests(cluster);
+    const ids = await createMany(instance, user, 32);
+    // One write for the first create, one for the 31 that queued behind it.
+    const puts = putRequests(cluster) - putsBefore;
+    expect(puts).toBeLessThanOrEqual(2);
+    expect(instance.repos.lists.batchCount).toBe(puts);
+    expect(cluster.siblingCount(bucketType, "notifications", user)).toBe(1);
+    expect(await listedIds(instance, user)).toEqual(newestFirst(ids));
+  });
+
+  it("three instances creating 32 each for one user never leave more than one sibling per instance", async () => {
+    const cluster = await startCluster();
+    const instances = await openInstances(cluster, 3);
+    const user = "hot-di";
+    const putsBefore = putRequests(cluster);
+    const ids = (
+      await Promise.all(instances.map((instance) => createMany(instance, user, 32)))
+    ).flat();
+    expect(putRequests(cluster) - putsBefore).toBeLessThanOrEqual(6);
+    expect(Math.max(...instances.flatMap((instance) => instance.siblingsSeen))).toBeLessThanOrEqual(
+      3,
+    );
+    expect(cluster.siblingCount(bucketType, "notifications", user)).toBeLessThanOrEqual(3);
+    const [a] = instances as [Instance];
+    expect(await listedIds(a, user)).toEqual(newestFirst(ids));
+    await a.repos.lists.idle();
+    expect(cluster.siblingCount(bucketType, "notifications", user)).toBe(1);
+  });
+});
+
+describe("retention", () => {
+  it("keeps the newest 1000 when siblings hold 1500 distinct notifications between them", async () => {
+    const cluster = await startCluster();
+    const [a, b] = (await openInstances(cluster, 2)) as [Instance, Instance];
+    const user = "eve";
+    const all = Array.from({ length: 1500 }, () => notification(a.newId()));
+    // Three blind writes of 500 each: three siblings, the newest ids spread over all of them.
+    for (let sibling = 0; sibling < 3; sibling += 1) {
+      const part = all.filter((_, i) => i % 3 === sibling);
+      await a.riak.put("notifications", user, encodeFull(part), undefined);
+    }
+    expect(cluster.siblingCount(bucketType, "notifications", user)).toBe(3);
+    const newest = newestFirst(all.map((n) => n.id)).slice(0, 1000);
+    expect(await listedIds(b, user)).toEqual(newest);
+    // The read wrote the merge back: one sibling of 1000.
+    await b.repos.lists.idle();
+    expect(cluster.siblingCount(bucketType, "notifications", user)).toBe(1);
+    const stored = await a.riak.get("notifications", user);
+    expect(stored.values.map((v) => decodeList(v).notifications.length)).toEqual([1000]);
+  });
+
+  it("keeps the newest 1000 of 1500 created concurrently through three instances", async () => {
+    const cluster = await startCluster();
+    const instances = await openInstances(cluster, 3);
+    const user = "flo";
+    const created = await Promise.all(
+      instances.map(async (instance) => {
+        const ids: string[] = [];
+        for (let round = 0; round < 10; round += 1)
+          ids.push(...(await createMany(instance, user, 50)));
+        return ids;
+      }),
+    );
+    const newest = newestFirst(created.flat()).slice(0, 1000);
+    for (const instance of instances) expect(await listedIds(instance, user)).toEqual(newest);
+  });
+});
+
+function encodeFull(notifications: readonly StoredNotification[]): Uint8Array {
+  return encodeList({ notifications, deletedIds: new Set(), clearedUpTo: "" });
+}
