@@ -4,6 +4,7 @@ import type { Config } from "./config/config.js";
 import { errorMapping } from "./server/error-mapping.js";
 import { type HttpServer, startHttpServer } from "./server/http-server.js";
 import { openStore, type RiakExtras } from "./storage/open-store.js";
+import { createEventBus } from "./streams/create-event-bus.js";
 
 /** A running service: the API server over the configured store. */
 export interface RunningService {
@@ -32,6 +33,8 @@ export async function startService(
   const app = createApp(store, {
     retention: config.storage.retention,
     ruleRefreshMs: config.rules.refreshMs,
+    events: createEventBus(config.redis, options.logger),
+    streams: config.streams,
     ...(options.now && { now: options.now }),
   });
   let server: HttpServer;

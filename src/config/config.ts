@@ -46,9 +46,17 @@ export interface Config {
     /** Nodes tried per call. Default 3. */
     readonly attempts: number;
   };
+  readonly streams: {
+    /** A heartbeat goes out on a stream idle for this many ms. Default 15000. */
+    readonly heartbeatMs: number;
+    /** Events buffered per subscriber; one more ends its stream with RESOURCE_EXHAUSTED. Default 1000. */
+    readonly queueSize: number;
+  };
   readonly redis: {
     /** Redis for stream fan-out across instances; empty = in-process (`REDIS_URL`). */
     readonly url: string;
+    /** Bounds one PUBLISH or SUBSCRIBE and the wait for a connection, in ms. Default 1000. */
+    readonly commandTimeoutMs: number;
   };
   readonly log: {
     /** pino level. Default `info` (`LOG_LEVEL`). */
@@ -79,6 +87,7 @@ export const defaultConfig: Config = Object.freeze({
     timeoutMs: 5000,
     attempts: 3,
   }),
-  redis: Object.freeze({ url: "" }),
+  streams: Object.freeze({ heartbeatMs: 15_000, queueSize: 1000 }),
+  redis: Object.freeze({ url: "", commandTimeoutMs: 1000 }),
   log: Object.freeze({ level: "info" }),
 });

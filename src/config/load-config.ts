@@ -36,7 +36,8 @@ const schema: Record<string, Record<string, Kind>> = {
     timeout_ms: "positive",
     attempts: "positive",
   },
-  redis: { url: "string" },
+  streams: { heartbeat_ms: "positive", queue_size: "positive" },
+  redis: { url: "string", command_timeout_ms: "positive" },
   log: { level: "level" },
 };
 

@@ -1,5 +1,6 @@
 import type { IdGenerator } from "../domain/ids.js";
 import type { Repositories } from "../storage/repositories.js";
+import type { EventBus } from "../streams/event-bus.js";
 import type { RuleCache } from "./rule-cache.js";
 
 /** What the services need, injected so they run against any store and clock. */
@@ -7,6 +8,8 @@ export interface ServiceDependencies {
   readonly repositories: Repositories;
   readonly rules: RuleCache;
   readonly newId: IdGenerator;
+  /** Where stored changes are published for live streams. */
+  readonly events: EventBus;
   /** Milliseconds since the Unix epoch. */
   readonly now: () => number;
 }

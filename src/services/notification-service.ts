@@ -39,6 +39,8 @@ export function createNotificationService(
         properties: { ...req.properties },
       };
       await lists.change(req.username, { kind: "add", notification });
+      // Published only once storage acknowledged it; bounded, never throws.
+      await deps.events.publish(req.username, { kind: "created", notification });
       return { notification: storedToProto(notification) };
     },
 
@@ -73,16 +75,21 @@ export function createNotificationService(
       if (req.ids.length > 0) {
         // An id that is not a KSUID names no notification: nothing to remember.
         const ids = req.ids.filter(isKsuid);
-        if (ids.length > 0) await lists.change(req.username, { kind: "delete", ids });
+        if (ids.length > 0) {
+          await lists.change(req.username, { kind: "delete", ids });
+          await deps.events.publish(req.username, { kind: "deleted", ids });
+        }
         return {};
       }
       // Delete-all: a mark instead of a key delete, so that a concurrent
       // writer's stale sibling cannot bring the notifications back; ids issued
       // after the mark (creates that race with it) survive.
+      const upTo = deps.newId();
       await Promise.all([
-        lists.change(req.username, { kind: "clear", upTo: deps.newId() }),
+        lists.change(req.username, { kind: "clear", upTo }),
         cursors.change(cursorKey(req.username), { kind: "remove" }),
       ]);
+      await deps.events.publish(req.username, { kind: "cleared", upTo });
       return {};
     },
   };

@@ -1,0 +1,21 @@
+import type { NotificationList } from "../domain/notification-list.js";
+import type { InboxEvent } from "./inbox-event.js";
+
+/**
+ * What a subscriber resuming with `after` (the greatest id it holds) missed,
+ * read from the stored list: the delete-all mark, so it drops what was
+ * cleared; the tombstones of ids it may hold, so it drops what was deleted;
+ * then every stored notification newer than `after`, oldest first, so that
+ * the greatest id received is always a safe `after` to resume from.
+ */
+export function replayEvents(list: NotificationList, after: string): InboxEvent[] {
+  const events: InboxEvent[] = [];
+  if (list.clearedUpTo !== "") events.push({ kind: "cleared", upTo: list.clearedUpTo });
+  const deleted = [...list.deletedIds].filter((id) => id <= after).sort();
+  if (deleted.length > 0) events.push({ kind: "deleted", ids: deleted });
+  for (let i = list.notifications.length - 1; i >= 0; i--) {
+    const notification = list.notifications[i];
+    if (notification && notification.id > after) events.push({ kind: "created", notification });
+  }
+  return events;
+}
