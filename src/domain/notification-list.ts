@@ -14,7 +14,10 @@ export interface NotificationList {
   readonly clearedUpTo: string;
 }
 
-/** One change to a list, as queued by callers and applied in one write. */
+/**
+ * One change to a list, as queued by callers and applied in one write. A
+ * `clear` (delete-all) carries a fresh id, `upTo`: the highest its mark may be.
+ */
 export type ListChange =
   | { readonly kind: "add"; readonly notification: StoredNotification }
   | { readonly kind: "delete"; readonly ids: readonly string[] }
@@ -60,9 +63,31 @@ export function applyChanges(
   for (const change of changes) {
     if (change.kind === "add") byId.set(change.notification.id, change.notification);
     else if (change.kind === "delete") for (const id of change.ids) deletedIds.add(id);
-    else if (change.upTo > clearedUpTo) clearedUpTo = change.upTo;
+    else clearedUpTo = clear([...byId.keys()], deletedIds, clearedUpTo, change.upTo);
   }
   return normalize([...byId.values()], deletedIds, clearedUpTo, retention);
+}
+
+/**
+ * A delete-all removes what it read and spares what it did not. Ids of
+ * different instances are ordered to the second only, so its fresh id `upTo`
+ * as the mark would miss a notification created just before it (another
+ * instance's greater id) and swallow one created just after it (a smaller
+ * one). The mark is therefore the newest id it knew of, listed or deleted,
+ * but never above `upTo`; what it read above the mark gets a tombstone.
+ * Returns the new mark and adds the tombstones to `deletedIds`.
+ */
+function clear(
+  listed: readonly string[],
+  deletedIds: Set<string>,
+  clearedUpTo: string,
+  upTo: string,
+): string {
+  let known = "";
+  for (const id of [...listed, ...deletedIds]) if (id > known) known = id;
+  const mark = known < upTo ? known : upTo;
+  for (const id of listed) if (id > mark) deletedIds.add(id);
+  return mark > clearedUpTo ? mark : clearedUpTo;
 }
 
 function normalize(

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
+import { createIdGenerator } from "../../src/domain/ids.js";
 import type { StoredNotification } from "../../src/domain/notification.js";
+import { mergeLists } from "../../src/domain/notification-list.js";
 import { decodeList, encodeList } from "../../src/storage/list-codec.js";
 import {
   bucketType,
@@ -78,39 +80,49 @@ describe("notification lists written by three instances through three nodes", ()
     }
   });
 
-  it("a delete-all racing with creates removes those with ids before its mark and keeps the rest", async () => {
+  it("a delete-all racing with creates removes what it read and what sorts below its mark, and keeps the rest", async () => {
     const cluster = await startCluster();
     const instances = await openInstances(cluster, 3);
     const [a, b, c] = instances as [Instance, Instance, Instance];
     const user = "bo";
     const acknowledged: string[] = [];
-    let mark = "";
+    let upTo = "";
+    let before: string[] = [];
+    let after: string[] = [];
     const creator = async (instance: Instance) => {
       for (let round = 0; round < 10; round += 1) {
         acknowledged.push(...(await createMany(instance, user, 5)));
       }
     };
     const clearer = async () => {
-      acknowledged.push(...(await createMany(a, user, 5)));
-      await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThanOrEqual(30), {
+      before = await createMany(a, user, 5);
+      await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThanOrEqual(25), {
         interval: 1,
       });
-      mark = a.newId();
-      const [, after] = await Promise.all([
-        a.repos.lists.change(user, { kind: "clear", upTo: mark }),
+      upTo = a.newId();
+      [, after] = await Promise.all([
+        a.repos.lists.change(user, { kind: "clear", upTo }),
         createMany(a, user, 5),
       ]);
-      acknowledged.push(...after);
     };
     await Promise.all([creator(b), creator(c), clearer()]);
-
-    const kept = acknowledged.filter((id) => id > mark);
-    expect(kept.length).toBeGreaterThanOrEqual(5);
-    expect(acknowledged.length - kept.length).toBeGreaterThanOrEqual(5);
     expect(readsWithSiblings(instances)).toBeGreaterThan(0);
-    for (const instance of instances) {
-      expect(await listedIds(instance, user)).toEqual(newestFirst(kept));
-    }
+
+    const listed = await listedIds(a, user);
+    for (const instance of [b, c]) expect(await listedIds(instance, user)).toEqual(listed);
+    // What the delete-all decided is in the stored object: its mark (the
+    // newest id it knew of, at most upTo) and tombstones for what it read above.
+    await a.repos.lists.idle();
+    const stored = await a.riak.get("notifications", user);
+    const merged = mergeLists(stored.values.map(decodeList), 1000);
+    expect(merged.clearedUpTo <= upTo).toBe(true);
+    const survivors = [...acknowledged, ...before, ...after].filter(
+      (id) => id > merged.clearedUpTo && !merged.deletedIds.has(id),
+    );
+    expect(listed).toEqual(newestFirst(survivors));
+    // What a created before the delete-all is gone; what it created after it stays.
+    expect(listed.filter((id) => before.includes(id))).toEqual([]);
+    expect(listed.filter((id) => after.includes(id))).toEqual(newestFirst(after));
   });
 
   it("a deletion holds when the list is full and a concurrent writer deletes another notification", async () => {
@@ -135,6 +147,37 @@ describe("notification lists written by three instances through three nodes", ()
     await deleteThree;
     expect(cluster.siblingCount(bucketType, "notifications", user)).toBe(2);
     for (const instance of [a, b, c]) expect(await listedIds(instance, user)).toEqual([four, two]);
+  });
+});
+
+describe("a delete-all and creates through instances whose ids sort differently", () => {
+  // Ids from different instances are ordered by second only: within one
+  // second, or with a clock a little ahead, another instance's id may sort
+  // after an id issued later. A clock one second ahead makes that certain.
+  const aheadOfTime = () => createIdGenerator(() => Date.now() + 1000);
+
+  it("removes a notification created before it, even one whose id sorts after its mark", async () => {
+    const cluster = await startCluster();
+    const [a, b] = (await openInstances(cluster, 2)) as [Instance, Instance];
+    const user = "gil";
+    const early = aheadOfTime()();
+    await a.repos.lists.change(user, { kind: "add", notification: notification(early) });
+    const mark = b.newId();
+    expect(early > mark).toBe(true);
+    await b.repos.lists.change(user, { kind: "clear", upTo: mark });
+    for (const instance of [a, b]) expect(await listedIds(instance, user)).toEqual([]);
+  });
+
+  it("keeps a notification created after it, even one whose id sorts before its mark", async () => {
+    const cluster = await startCluster();
+    const [a, b] = (await openInstances(cluster, 2)) as [Instance, Instance];
+    const user = "hal";
+    await create(a, user);
+    const mark = aheadOfTime()();
+    await b.repos.lists.change(user, { kind: "clear", upTo: mark });
+    const late = await create(a, user);
+    expect(late < mark).toBe(true);
+    for (const instance of [a, b]) expect(await listedIds(instance, user)).toEqual([late]);
   });
 });
 
