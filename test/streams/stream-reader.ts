@@ -1,10 +1,14 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { type Client, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import type { Notification } from "../../src/gen/notification/v1/notification_pb.js";
 import {
   StreamService,
-  type SubscribeRequest,
+  type SubscribeRequestSchema,
   type SubscribeResponse,
 } from "../../src/gen/notification/v1/stream_pb.js";
+
+/** What a test subscribes with. */
+export type SubscribeInit = MessageInitShape<typeof SubscribeRequestSchema>;
 
 /** Resolves once `condition` holds, checked after every `changed()`; rejects after `timeoutMs`. */
 export class Waiter {
@@ -58,12 +62,12 @@ export class StreamReader {
   private readonly waiter = new Waiter();
   private readonly done: Promise<void>;
 
-  constructor(client: Client<typeof StreamService>, request: Partial<SubscribeRequest>) {
+  constructor(client: Client<typeof StreamService>, request: SubscribeInit) {
     this.done = this.read(client, request);
   }
 
   /** Opens a stream over `transport`. */
-  static open(transport: Transport, request: Partial<SubscribeRequest>): StreamReader {
+  static open(transport: Transport, request: SubscribeInit): StreamReader {
     return new StreamReader(createClient(StreamService, transport), request);
   }
 
@@ -112,7 +116,7 @@ export class StreamReader {
     await this.done;
   }
 
-  private async read(client: Client<typeof StreamService>, request: Partial<SubscribeRequest>) {
+  private async read(client: Client<typeof StreamService>, request: SubscribeInit) {
     try {
       for await (const response of client.subscribe(request, { signal: this.controller.signal })) {
         this.events.push(response);

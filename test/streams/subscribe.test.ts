@@ -8,7 +8,7 @@ import {
   storeKinds,
 } from "../support/service-under-test.js";
 import { StreamReader } from "./stream-reader.js";
-import { transports } from "./transports.js";
+import { type TransportName, transportNames, transports } from "./transports.js";
 
 describe.each(storeKinds)("Subscribe: events over every protocol (%s store)", (kind) => {
   let sut: ServiceUnderTest;
@@ -30,7 +30,7 @@ describe.each(storeKinds)("Subscribe: events over every protocol (%s store)", (k
     await sut.close();
   });
 
-  const subscribe = (transport: keyof typeof transports, username: string, after = "") => {
+  const subscribe = (transport: TransportName, username: string, after = "") => {
     const reader = StreamReader.open(transports[transport](sut.baseUrl), { username, after });
     readers.push(reader);
     return reader;
@@ -46,7 +46,7 @@ describe.each(storeKinds)("Subscribe: events over every protocol (%s store)", (k
     return notification;
   };
 
-  for (const name of Object.keys(transports)) {
+  for (const name of transportNames) {
     it(`sends the state, then creates, deletes and a delete-all as they happen, over ${name}`, async () => {
       const username = `events-${users++}`;
       const first = await create(username);
@@ -166,7 +166,7 @@ function envelope(message: unknown): Uint8Array {
 /** The JSON messages of a Connect streaming response, read envelope by envelope. */
 async function* readEnvelopes(response: Response): AsyncGenerator<Record<string, unknown>> {
   if (!response.body) throw new Error("no body");
-  let buffer = new Uint8Array(0);
+  let buffer: Uint8Array = new Uint8Array(0);
   for await (const chunk of response.body) {
     buffer = concat(buffer, chunk);
     while (buffer.length >= 5) {
