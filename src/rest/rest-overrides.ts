@@ -1,0 +1,74 @@
+import type { DescMethod } from "@bufbuild/protobuf";
+
+/**
+ * What a method's REST binding needs beyond its `google.api.http` annotation
+ * (contract §3). Every field is optional; an absent field changes nothing.
+ */
+export interface RestOverride {
+  /** The HTTP status of a success. Default 200; 204 sends no body. */
+  readonly status?: 200 | 201 | 204;
+  /** `Location` of a success: a path template filled from the request's fields. */
+  readonly location?: string;
+  /** `Cache-Control` of a success. */
+  readonly cacheControl?: string;
+  /** Query parameters that carry a comma-separated list (`?ids=a,b,c`). */
+  readonly commaLists?: readonly string[];
+  /**
+   * A `commaLists` parameter that is present but names nothing (`?ids=`)
+   * answers success without calling the method, rather than reaching it as
+   * an empty list (which, for a delete, means "everything").
+   */
+  readonly emptyListIsNoop?: boolean;
+  /** Scalar response fields written even when false, 0 or empty. */
+  readonly emitDefaults?: readonly string[];
+  /** Paging by the `Range` header over a list method (contract §3.2). */
+  readonly rangePaging?: RangePaging;
+}
+
+/** The fields `Range` paging reads and writes, by proto name. */
+export interface RangePaging {
+  /** Request: top-level items per page. */
+  readonly pageSize: string;
+  /** Request: where the page starts (a page token). */
+  readonly pageToken: string;
+  /** Response: non-empty when more items follow. */
+  readonly nextPageToken: string;
+  /** Response: the Timestamp that `Last-Modified` reports. */
+  readonly lastModified: string;
+}
+
+/** Overrides by method, keyed `<package.Service>/<Method>`. */
+export type RestOverrides = Readonly<Record<string, RestOverride>>;
+
+/** The key of a method in a `RestOverrides` table. */
+export function overrideKey(method: DescMethod): string {
+  return `${method.parent.typeName}/${method.name}`;
+}
+
+const noStore = "no-cache, no-store, no-transform, must-revalidate";
+
+/** The REST contract of the predecessor (contract §3), one row per method. */
+export const restOverrides: RestOverrides = Object.freeze({
+  "notification.v1.NotificationService/CreateNotification": {
+    status: 201,
+    location: "/v1/notifications/{username}",
+  },
+  "notification.v1.NotificationService/ListNotifications": {
+    cacheControl: noStore,
+    emitDefaults: ["unseen"],
+    rangePaging: {
+      pageSize: "page_size",
+      pageToken: "page_token",
+      nextPageToken: "next_page_token",
+      lastModified: "last_modified",
+    },
+  },
+  "notification.v1.NotificationService/DeleteNotifications": {
+    status: 204,
+    commaLists: ["ids"],
+    emptyListIsNoop: true,
+  },
+  "notification.v1.RuleService/PutRule": { status: 204 },
+  "notification.v1.RuleService/DeleteRule": { status: 204 },
+  "notification.v1.RuleService/ListRules": { cacheControl: noStore },
+});

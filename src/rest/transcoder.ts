@@ -1,0 +1,255 @@
+import { randomUUID } from "node:crypto";
+import { fromJson, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
+import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import { callHandler } from "./dispatch.js";
+import { errorBody, quoteValue, RestError } from "./error-body.js";
+import { fieldPathName, hasJsonField, readMessageField, setJsonField } from "./field-path.js";
+import { isJsonObject } from "./json-object.js";
+import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
+import { expandPathTemplate, type PathTemplate, parsePathTemplate } from "./path-template.js";
+import { applyQuery, convertText, splitCommaList } from "./query-params.js";
+import { type IdRange, parseRangeHeader } from "./range-header.js";
+import { effectivePageSize, rangeHeaders, rangeToRequest } from "./range-paging.js";
+import { readJsonBody } from "./request-body.js";
+import { toRestJson } from "./rest-json.js";
+import {
+  overrideKey,
+  type RestOverride,
+  type RestOverrides,
+  restOverrides,
+} from "./rest-overrides.js";
+import { buildRoutes, findRoute, type RestRoute } from "./route-table.js";
+
+/** Options of the REST transcoder. */
+export interface RestTranscoderOptions {
+  /** Largest request body, in bytes; a larger one answers 413. */
+  readonly readMaxBytes: number;
+  /** What the annotations cannot say, per method. Default: `restOverrides` (contract §3). */
+  readonly overrides?: RestOverrides;
+  /** Told about unexpected failures, which answer 500. Default `console.error`. */
+  readonly onInternalError?: (error: unknown) => void;
+}
+
+type Route = RestRoute<UniversalHandler>;
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: JsonValue;
+}
+
+/**
+ * Serves the REST API described by the `google.api.http` annotations of the
+ * given Connect handlers' methods (read once, here), plus the per-method
+ * `overrides`. Each request is matched to a route, turned into the method's
+ * request message (path variables, body, query parameters, `Range`), and
+ * passed to the same Connect handler an RPC reaches; the response message
+ * becomes the REST answer. Every answer carries `X-Request-Id`; every error
+ * is `{"code": <HTTP status>, "message": "..."}`. Throws at start-up when an
+ * annotation or an override is unusable.
+ */
+export function createRestTranscoder(
+  handlers: readonly UniversalHandler[],
+  options: RestTranscoderOptions,
+): NodeHandler {
+  const routes = buildRoutes(handlers);
+  const overrides = options.overrides ?? restOverrides;
+  const locations = checkOverrides(routes, overrides);
+  const onInternalError = options.onInternalError ?? ((error) => console.error(error));
+
+  return (req, res) => {
+    const header = req.headers["x-request-id"];
+    const requestId = (Array.isArray(header) ? header[0] : header) || randomUUID();
+    transcode(req, res, requestId)
+      .catch((error: unknown): Reply => {
+        if (error instanceof RestError)
+          return errorReply(error.status, error.message, error.headers);
+        onInternalError(error);
+        return errorReply(500, "internal error");
+      })
+      .then((reply) => send(res, reply, requestId));
+  };
+
+  async function transcode(req: NodeRequest, res: NodeResponse, requestId: string) {
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    const query = new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1));
+    const httpMethod = req.method ?? "GET";
+    const match = findRoute(routes, httpMethod, path);
+    switch (match.kind) {
+      case "bad-path":
+        throw new RestError(400, `the path ${path} is not valid percent-encoded UTF-8`);
+      case "not-found":
+        throw new RestError(404, `no REST route matches ${httpMethod} ${path}`);
+      case "wrong-method":
+        throw new RestError(
+          405,
+          `${httpMethod} is not allowed on ${path}; use ${match.allow.join(" or ")}`,
+          { allow: match.allow.join(", ") },
+        );
+    }
+    const { route } = match;
+    const override = overrides[overrideKey(route.method)] ?? {};
+    const json = await requestJson(req, route, match.variables);
+    applyQuery(json, route.method.input, query, {
+      bound: boundFields(route, query),
+      ...(override.commaLists && { commaLists: override.commaLists }),
+    });
+    const range = applyRange(req, route, override, json);
+    if (
+      override.emptyListIsNoop &&
+      override.commaLists?.some((name) => namesNothing(query, name))
+    ) {
+      return { status: override.status ?? 200, headers: {} };
+    }
+    let input: Message;
+    try {
+      input = fromJson(route.method.input, json);
+    } catch (error) {
+      throw new RestError(400, error instanceof Error ? error.message : String(error));
+    }
+    const result = await callHandler(route.target, route.method, input, req, res, requestId);
+    if (!result.ok) throw new RestError(result.status, result.message);
+    const headers: Record<string, string> = {};
+    result.header.forEach((value, name) => {
+      headers[name] = value;
+    });
+    if (override.cacheControl) headers["cache-control"] = override.cacheControl;
+    const location = locations.get(route);
+    if (location) headers.location = expandPathTemplate(location, (p) => textOf(route, input, p));
+    const status = range ? 206 : (override.status ?? 200);
+    if (status === 204) return { status, headers };
+    const body = toRestJson(route.method.output, result.message, {
+      responseField: route.responseField,
+      emitDefaults: override.emitDefaults ?? [],
+    });
+    const paging = override.rangePaging;
+    if (paging) {
+      const size = effectivePageSize(range, paging, route.method.input, input);
+      Object.assign(headers, rangeHeaders(paging, route.method.output, result.message, body, size));
+    }
+    return { status, headers, body };
+  }
+
+  async function requestJson(
+    req: NodeRequest,
+    route: Route,
+    variables: ReadonlyMap<string, string>,
+  ): Promise<JsonObject> {
+    let json: JsonObject = {};
+    if (route.hasBody) {
+      const body = await readJsonBody(req, options.readMaxBytes);
+      const field = route.bodyField;
+      const wantsObject = !field || field.fieldKind === "message" || field.fieldKind === "map";
+      if (wantsObject && !isJsonObject(body)) {
+        throw new RestError(400, `the request body must be a JSON object (got ${jsonKind(body)})`);
+      }
+      if (field) json[field.name] = body;
+      else if (isJsonObject(body)) json = body;
+    }
+    for (const [fieldPath, value] of variables) {
+      const fields = route.pathFields.get(fieldPath) ?? [];
+      const last = fields.at(-1);
+      if (last) setJsonField(json, fields, convertText(last, `path variable ${fieldPath}`, value));
+    }
+    return json;
+  }
+}
+
+/** Field paths the path and the body set. */
+function boundFields(route: Route, query: URLSearchParams): string[] {
+  const bound = [...route.pathFields.values()].map(fieldPathName);
+  if (route.bodyField) bound.push(route.bodyField.name);
+  const [first] = query.keys();
+  if (route.hasBody && !route.bodyField && first !== undefined) {
+    // body "*": the body carries every field the path does not.
+    throw new RestError(
+      400,
+      `query parameter ${quoteValue(first)} is not accepted: the request body carries every field`,
+    );
+  }
+  return bound;
+}
+
+function applyRange(
+  req: NodeRequest,
+  route: Route,
+  override: RestOverride,
+  json: JsonObject,
+): IdRange | undefined {
+  const paging = override.rangePaging;
+  const header = req.headers.range;
+  if (!paging || header === undefined) return undefined;
+  const range = parseRangeHeader(header);
+  for (const name of [paging.pageSize, paging.pageToken]) {
+    const fields = route.method.input.fields.filter((f) => f.name === name);
+    if (hasJsonField(json, fields)) {
+      throw new RestError(400, `send either a Range header or ${name}, not both`);
+    }
+  }
+  Object.assign(json, rangeToRequest(range, paging));
+  return range;
+}
+
+function namesNothing(query: URLSearchParams, name: string): boolean {
+  return query.has(name) && query.getAll(name).flatMap(splitCommaList).length === 0;
+}
+
+function textOf(route: Route, input: Message, fieldPath: string): string {
+  const fields = route.pathFields.get(fieldPath);
+  return String((fields && readMessageField(input, fields)) ?? "");
+}
+
+/** Parses every override's `Location`, and refuses rows that name no routed method. */
+function checkOverrides(
+  routes: readonly Route[],
+  overrides: RestOverrides,
+): Map<Route, PathTemplate> {
+  const locations = new Map<Route, PathTemplate>();
+  for (const [key, override] of Object.entries(overrides)) {
+    const own = routes.filter((route) => overrideKey(route.method) === key);
+    if (own.length === 0) throw new Error(`REST override ${key} names no method with a REST route`);
+    if (!override.location) continue;
+    const template = parsePathTemplate(override.location);
+    for (const route of own) {
+      const missing = template.variables.find((v) => !route.pathFields.has(v.fieldPath));
+      if (missing) {
+        throw new Error(
+          `REST override ${key}: Location variable ${missing.fieldPath} is not in the path`,
+        );
+      }
+      locations.set(route, template);
+    }
+  }
+  return locations;
+}
+
+function errorReply(
+  status: number,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): Reply {
+  return { status, headers, body: { ...errorBody(status, message) } };
+}
+
+function jsonKind(value: JsonValue): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  return `a ${typeof value}`;
+}
+
+function send(res: NodeResponse, reply: Reply, requestId: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.statusCode = reply.status;
+  res.setHeader("x-request-id", requestId);
+  for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  if (reply.body === undefined) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(reply.body);
+  res.setHeader("content-type", "application/json");
+  res.setHeader("content-length", Buffer.byteLength(text));
+  res.end(text);
+}
