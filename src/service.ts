@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { type App, createApp } from "./app.js";
 import type { Config } from "./config/config.js";
+import { createRestTranscoder } from "./rest/transcoder.js";
 import { errorMapping } from "./server/error-mapping.js";
 import { type HttpServer, startHttpServer } from "./server/http-server.js";
 import { openStore, type RiakExtras } from "./storage/open-store.js";
@@ -45,6 +46,8 @@ export async function startService(
       host: config.server.host,
       readMaxBytes: config.server.requestMaxBytes,
       maxTimeoutMs: config.server.maxDeadlineMs,
+      fallback: (router) =>
+        createRestTranscoder(router.handlers, { readMaxBytes: config.server.requestMaxBytes }),
       interceptors: [errorMapping],
       drainMs: config.server.drainMs,
     });

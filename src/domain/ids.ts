@@ -33,6 +33,16 @@ export function createIdGenerator(now: () => number = Date.now): IdGenerator {
   };
 }
 
+/**
+ * The least canonical KSUID greater than `id`: the same second, the payload
+ * plus one. For versions that must sort after one issued by another
+ * instance, whose clock may be ahead.
+ */
+export function idAfter(id: string): string {
+  const parsed = KSUID.parse(id);
+  return KSUID.fromParts(parsed.date.getTime(), incrementPayload(parsed.payload)).string;
+}
+
 /** The payload plus one, as a 128-bit big-endian number; on overflow, the next second. */
 function incrementPayload(payload: Buffer): Buffer {
   const next = Buffer.from(payload);

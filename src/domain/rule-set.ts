@@ -1,3 +1,4 @@
+import { idAfter } from "./ids.js";
 import type { Rule, RuleSet } from "./rule.js";
 
 /** One category's latest write: a rule, or a deletion kept as a tombstone. */
@@ -25,6 +26,31 @@ export function mergeRuleEntries(siblings: readonly RuleEntries[]): Map<string, 
     }
   }
   return merged;
+}
+
+/** One category's rule written, or deleted (`rule` undefined), with a fresh version. */
+export interface RuleWrite extends RuleEntry {
+  readonly category: string;
+}
+
+/**
+ * Applies writes in order to the entries they read. Each supersedes the
+ * entry it read: when its version, from an instance whose ids are ordered
+ * against this one's to the second only, does not sort after that entry's,
+ * it takes the next version after it. Otherwise a write made after another
+ * instance's could lose to it, and its caller be told it succeeded.
+ */
+export function applyRuleWrites(
+  entries: RuleEntries,
+  writes: readonly RuleWrite[],
+): Map<string, RuleEntry> {
+  const applied = new Map(entries);
+  for (const { category, version, rule } of writes) {
+    const read = applied.get(category)?.version;
+    const superseding = read === undefined || version > read ? version : idAfter(read);
+    applied.set(category, { version: superseding, rule });
+  }
+  return applied;
 }
 
 /** The live rules, without tombstones. */

@@ -5,6 +5,9 @@ import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@conne
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createOnePortListener } from "./one-port-listener.js";
 
+/** A request listener for both Node HTTP servers, as the Connect adapter's `fallback`. */
+type NodeHandler = NonNullable<Parameters<typeof connectNodeAdapter>[0]["fallback"]>;
+
 /** Options of the API server. */
 export interface HttpServerOptions {
   /** Registers the services. */
@@ -19,8 +22,11 @@ export interface HttpServerOptions {
   readonly maxTimeoutMs: number;
   /** Outermost first. */
   readonly interceptors: readonly Interceptor[];
-  /** Serves what no RPC route matches (the REST API); default 404. */
-  readonly fallback?: Parameters<typeof connectNodeAdapter>[0]["fallback"];
+  /**
+   * Builds the handler of what no RPC path matches (the REST API) over the
+   * router the RPCs run on, so both share one code path; default 404.
+   */
+  readonly fallback?: (router: ConnectRouter) => NodeHandler;
   /** How long `close` lets in-flight calls finish before cutting connections, in ms. Default 5000. */
   readonly drainMs?: number;
 }
@@ -44,14 +50,18 @@ export interface HttpServer {
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const shutdown = new AbortController();
+  let fallback: NodeHandler | undefined;
   const handler = connectNodeAdapter({
-    routes: options.routes,
+    routes: (router) => {
+      options.routes(router);
+      fallback = options.fallback?.(router);
+    },
     interceptors: [...options.interceptors],
     readMaxBytes: options.readMaxBytes,
     maxTimeoutMs: options.maxTimeoutMs,
     shutdownSignal: shutdown.signal,
     jsonOptions: { useProtoFieldName: true },
-    ...(options.fallback && { fallback: options.fallback }),
+    ...(options.fallback && { fallback: (req, res) => fallback?.(req, res) }),
   });
   const http1 = createHttp1Server(handler);
   const http2 = createHttp2Server(handler);

@@ -7,7 +7,7 @@ import {
   type NotificationList,
 } from "../domain/notification-list.js";
 import type { Rule } from "../domain/rule.js";
-import { mergeRuleEntries, type RuleEntry } from "../domain/rule-set.js";
+import { applyRuleWrites, mergeRuleEntries, type RuleEntry } from "../domain/rule-set.js";
 import { decodeCursor, encodeCursor } from "./cursor-codec.js";
 import { decodeList, encodeList } from "./list-codec.js";
 import type { RecordType } from "./resolving-store.js";
@@ -63,10 +63,5 @@ export const ruleSetType: RecordType<ReadonlyMap<string, RuleEntry>, RuleChange>
   decode: decodeRuleEntries,
   encode: (_key, entries) => encodeRuleEntries(entries),
   merge: (siblings) => mergeRuleEntries(siblings),
-  apply(current, changes) {
-    const updates = changes.map(
-      (c) => new Map([[c.category, { version: c.version, rule: c.rule }]]),
-    );
-    return mergeRuleEntries([current ?? new Map(), ...updates]);
-  },
+  apply: (current, changes) => applyRuleWrites(current ?? new Map(), changes),
 };
