@@ -1,0 +1,24 @@
+export type { CallOptions, Interceptor } from "@connectrpc/connect";
+export { Code, ConnectError } from "@connectrpc/connect";
+export type {
+  ListNotificationsResponse,
+  Notification,
+} from "../gen/notification/v1/notification_pb.js";
+export type { Rule } from "../gen/notification/v1/rule_pb.js";
+export type {
+  InboxState,
+  NotificationsCleared,
+  NotificationsDeleted,
+} from "../gen/notification/v1/stream_pb.js";
+export type { Protocol, TransportOptions } from "./create-transport.js";
+export {
+  createNotificationClient,
+  type ListAllOptions,
+  type NotificationClient,
+  type NotificationClientOptions,
+  type NotificationContent,
+  type PageRequest,
+  type RuleInit,
+} from "./notification-client.js";
+export { defaultReconnectOptions, type ReconnectOptions } from "./reconnect.js";
+export type { SubscribeEvent, SubscribeOptions } from "./subscription.js";

@@ -1,0 +1,157 @@
+import { type CallOptions, Code, ConnectError, createClient } from "@connectrpc/connect";
+import {
+  type ListNotificationsResponse,
+  type Notification,
+  NotificationService,
+} from "../gen/notification/v1/notification_pb.js";
+import { type Rule, RuleService } from "../gen/notification/v1/rule_pb.js";
+import { StreamService } from "../gen/notification/v1/stream_pb.js";
+import { createTransport, type TransportOptions } from "./create-transport.js";
+import { type SubscribeEvent, type SubscribeOptions, subscribeWithResume } from "./subscription.js";
+
+/** What a new notification says. */
+export interface NotificationContent {
+  /** 3 to 20 characters; rollup rules apply per category. */
+  readonly category: string;
+  /** 1 to 255 characters. */
+  readonly message: string;
+  /** At most 32 entries; keys 1 to 64 characters, values at most 1024. Default none. */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** Which page of an inbox to list. */
+export interface PageRequest {
+  /** Top-level items per page (a rollup counts as one). Default 20, at most 1000. */
+  readonly pageSize?: number;
+  /** The previous page's `nextPageToken`. Default empty: the first page. */
+  readonly pageToken?: string;
+}
+
+/** Options of {@link NotificationClient.listAllNotifications}: the page size, and call options for every page. */
+export interface ListAllOptions extends CallOptions {
+  /** Top-level items per request. Default 20, at most 1000. */
+  readonly pageSize?: number;
+}
+
+/** A rollup rule; at least one field is set. */
+export interface RuleInit {
+  /** The most notifications a group holds, counting its head; at least 1. */
+  readonly maxSize?: number;
+  /** How much older than the head a member may be, such as `"12 hours"` or `"3m"`. */
+  readonly maxDuration?: string;
+  /** A property every member must share with the head. */
+  readonly matchOn?: string;
+}
+
+/**
+ * The notification service's API. Every method throws a `ConnectError` whose
+ * `code` says what failed (INVALID_ARGUMENT names the field at fault) and takes
+ * optional `CallOptions` (`signal`, `timeoutMs`, `headers`).
+ */
+export interface NotificationClient {
+  /** Stores a new notification for `username` and returns it with its id and `createdAt`. */
+  createNotification(
+    username: string,
+    content: NotificationContent,
+    options?: CallOptions,
+  ): Promise<Notification>;
+  /**
+   * One page of the user's inbox, newest first, rolled up by the rules. Listing
+   * the first page marks the whole inbox as seen (the flags in the answer are
+   * those from before).
+   */
+  listNotifications(
+    username: string,
+    page?: PageRequest,
+    options?: CallOptions,
+  ): Promise<ListNotificationsResponse>;
+  /**
+   * Every top-level item of the user's inbox, newest first, fetched page by
+   * page as the loop asks for more (rollup heads carry their children). Like
+   * any first page, it marks the inbox as seen.
+   */
+  listAllNotifications(
+    username: string,
+    options?: ListAllOptions,
+  ): AsyncGenerator<Notification, void, undefined>;
+  /** Deletes the given notifications (unknown ids are ignored), or with no ids all of them and the cursor. */
+  deleteNotifications(
+    username: string,
+    ids?: readonly string[],
+    options?: CallOptions,
+  ): Promise<void>;
+  /** Creates or replaces the rule of `category`. */
+  putRule(category: string, rule: RuleInit, options?: CallOptions): Promise<void>;
+  /** Removes the rule of `category`; removing an absent rule succeeds. */
+  deleteRule(category: string, options?: CallOptions): Promise<void>;
+  /** Every rule, by category; `maxDuration` in canonical form (`"3 minutes"`). */
+  listRules(options?: CallOptions): Promise<Record<string, Rule>>;
+  /**
+   * The user's inbox events as they happen, for as long as the loop runs:
+   * reconnects with backoff when the stream breaks and resumes where it left
+   * off (see {@link subscribeWithResume}).
+   */
+  subscribe(
+    username: string,
+    options?: SubscribeOptions,
+  ): AsyncGenerator<SubscribeEvent, void, undefined>;
+}
+
+/** Options of {@link createNotificationClient}. */
+export type NotificationClientOptions = TransportOptions;
+
+/**
+ * A client of the notification service at `baseUrl` (such as
+ * `http://localhost:8080`), speaking Connect (default), gRPC or gRPC-Web.
+ */
+export function createNotificationClient(
+  baseUrl: string,
+  options: NotificationClientOptions = {},
+): NotificationClient {
+  const transport = createTransport(baseUrl, options);
+  const notifications = createClient(NotificationService, transport);
+  const rules = createClient(RuleService, transport);
+  const streams = createClient(StreamService, transport);
+  return {
+    async createNotification(username, content, callOptions) {
+      const response = await notifications.createNotification(
+        { username, ...content, properties: { ...content.properties } },
+        callOptions,
+      );
+      if (!response.notification) {
+        throw new ConnectError("CreateNotification answered without a notification", Code.Internal);
+      }
+      return response.notification;
+    },
+    listNotifications(username, page = {}, callOptions) {
+      return notifications.listNotifications({ username, ...page }, callOptions);
+    },
+    async *listAllNotifications(username, { pageSize = 0, ...callOptions } = {}) {
+      let pageToken = "";
+      do {
+        const page = await notifications.listNotifications(
+          { username, pageSize, pageToken },
+          callOptions,
+        );
+        yield* page.notifications;
+        pageToken = page.nextPageToken;
+      } while (pageToken !== "");
+    },
+    async deleteNotifications(username, ids = [], callOptions) {
+      await notifications.deleteNotifications({ username, ids: [...ids] }, callOptions);
+    },
+    async putRule(category, rule, callOptions) {
+      await rules.putRule({ category, rule }, callOptions);
+    },
+    async deleteRule(category, callOptions) {
+      await rules.deleteRule({ category }, callOptions);
+    },
+    async listRules(callOptions) {
+      const response = await rules.listRules({}, callOptions);
+      return response.rules;
+    },
+    subscribe(username, subscribeOptions) {
+      return subscribeWithResume(streams, username, subscribeOptions);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Client, Code, ConnectError } from "@connectrpc/connect";
+import type { StreamService, SubscribeResponse } from "../gen/notification/v1/stream_pb.js";
+import {
+  defaultReconnectOptions,
+  isReconnectable,
+  type ReconnectOptions,
+  reconnectDelay,
+} from "./reconnect.js";
+
+/**
+ * One event of a subscription, told apart by `case`: `state` (first on every
+ * connection: unseen count and newest id), `notification` (a new one, replayed
+ * or live), `deleted` (ids), `cleared` (everything up to `upTo` was deleted).
+ * Heartbeats keep the connection open and are not passed on.
+ */
+export type SubscribeEvent = Extract<
+  SubscribeResponse["event"],
+  { case: "state" | "notification" | "deleted" | "cleared" }
+>;
+
+/** Options of a subscription. */
+export interface SubscribeOptions {
+  /**
+   * A notification id: the stream first replays the notifications newer than
+   * it. Default empty: only what happens from now on.
+   */
+  readonly after?: string;
+  /** Ends the subscription: the iteration finishes without an error. */
+  readonly signal?: AbortSignal;
+  /** Overrides of {@link defaultReconnectOptions}. */
+  readonly reconnect?: Partial<ReconnectOptions>;
+  /**
+   * Called when the stream failed and the client is about to reconnect:
+   * the error, the delay before the attempt and its number (1 for the first
+   * in a row). Default none.
+   */
+  readonly onRetry?: (error: ConnectError, delayMs: number, attempt: number) => void;
+}
+
+// The smallest KSUID (all zeros): resuming after it replays the whole inbox.
+const beforeEveryId = "0".repeat(27);
+
+/**
+ * Subscribes to a user's inbox events and keeps the subscription alive: when
+ * the stream fails with UNAVAILABLE, RESOURCE_EXHAUSTED or a broken
+ * connection, it reconnects with backoff and resumes after the greatest
+ * notification id delivered so far (or, when none was, after the newest id
+ * the first `state` event reported), so that nothing is missed or delivered
+ * twice. Other errors, and the last one once `maxAttempts` reconnects in a row
+ * delivered nothing, are thrown. Breaking out of the loop ends the call.
+ */
+export async function* subscribeWithResume(
+  client: Client<typeof StreamService>,
+  username: string,
+  options: SubscribeOptions = {},
+): AsyncGenerator<SubscribeEvent, void, undefined> {
+  const policy: ReconnectOptions = { ...defaultReconnectOptions, ...options.reconnect };
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let after = options.after ?? "";
+  let attempt = 0;
+  try {
+    while (!signal.aborted) {
+      let failure: ConnectError;
+      try {
+        for await (const { event } of client.subscribe({ username, after }, { signal })) {
+          attempt = 0;
+          switch (event.case) {
+            case "state":
+              if (after === "") after = event.value.newestId || beforeEveryId;
+              yield event;
+              break;
+            case "notification":
+              if (event.value.id > after) after = event.value.id;
+              yield event;
+              break;
+            case "deleted":
+            case "cleared":
+              yield event;
+              break;
+            default:
+              // Heartbeats, and events of a newer server that this client does not know.
+              break;
+          }
+        }
+        failure = new ConnectError("the server ended the stream", Code.Unavailable);
+      } catch (error) {
+        if (signal.aborted) return;
+        failure = ConnectError.from(error);
+        if (!isReconnectable(failure)) throw failure;
+      }
+      attempt += 1;
+      if (attempt > policy.maxAttempts) throw failure;
+      const delayMs = reconnectDelay(attempt, policy);
+      options.onRetry?.(failure, delayMs, attempt);
+      try {
+        await sleep(delayMs, undefined, { signal });
+      } catch {
+        return;
+      }
+    }
+  } finally {
+    stop.abort();
+  }
+}
