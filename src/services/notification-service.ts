@@ -13,6 +13,8 @@ import {
 } from "../domain/validation.js";
 import { ValidationError } from "../domain/validation-error.js";
 import type { NotificationService } from "../gen/notification/v1/notification_pb.js";
+import type { InboxEvent } from "../streams/inbox-event.js";
+import { clearedEvent } from "../streams/replay.js";
 import type { ServiceDependencies } from "./dependencies.js";
 import { listInbox } from "./list-inbox.js";
 import { inboxItemToProto, storedToProto } from "./to-proto.js";
@@ -89,8 +91,28 @@ export function createNotificationService(
         lists.change(req.username, { kind: "clear", upTo }),
         cursors.change(cursorKey(req.username), { kind: "remove" }),
       ]);
-      await deps.events.publish(req.username, { kind: "cleared", upTo });
+      await deps.events.publish(req.username, await readClearedEvent(deps, req.username, upTo));
       return {};
     },
   };
+}
+
+/**
+ * A delete-all's event, read back from storage: the mark the list settled on
+ * may be lower than the issued bound `upTo`, and ids above it may have been
+ * removed too. Should that read fail, the delete still stands and the event
+ * carries the bound.
+ */
+async function readClearedEvent(
+  deps: ServiceDependencies,
+  username: string,
+  upTo: string,
+): Promise<InboxEvent> {
+  try {
+    const list = await deps.repositories.lists.read(username);
+    if (list) return clearedEvent(list);
+  } catch {
+    // Fall through: the delete-all was acknowledged; only its event is less exact.
+  }
+  return { kind: "cleared", upTo, ids: [] };
 }

@@ -24,13 +24,13 @@ export function decodeEvent(text: string): InboxEvent {
     case "created":
       return { kind: "created", notification: decodeNotification(value.notification) };
     case "deleted":
-      if (!Array.isArray(value.ids) || !value.ids.every((id) => typeof id === "string")) {
-        throw new EventDecodeError("deleted: ids must be strings");
-      }
-      return { kind: "deleted", ids: value.ids as string[] };
+      if (!isStringArray(value.ids)) throw new EventDecodeError("deleted: ids must be strings");
+      return { kind: "deleted", ids: value.ids };
     case "cleared":
-      if (typeof value.upTo !== "string") throw new EventDecodeError("cleared: no upTo");
-      return { kind: "cleared", upTo: value.upTo };
+      if (typeof value.upTo !== "string" || !isStringArray(value.ids)) {
+        throw new EventDecodeError("cleared: upTo must be a string and ids strings");
+      }
+      return { kind: "cleared", upTo: value.upTo, ids: value.ids };
     default:
       throw new EventDecodeError(`unknown event kind ${JSON.stringify(value.kind)}`);
   }
@@ -55,6 +55,10 @@ function decodeNotification(value: unknown): StoredNotification {
     createdAt: value.createdAt,
     properties: value.properties as Record<string, string>,
   };
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

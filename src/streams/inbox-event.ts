@@ -7,5 +7,5 @@ import type { StoredNotification } from "../domain/notification.js";
 export type InboxEvent =
   | { readonly kind: "created"; readonly notification: StoredNotification }
   | { readonly kind: "deleted"; readonly ids: readonly string[] }
-  /** A delete-all: every notification with an id up to `upTo` is gone. */
-  | { readonly kind: "cleared"; readonly upTo: string };
+  /** A delete-all: every notification with an id up to `upTo` is gone, and those in `ids`. */
+  | { readonly kind: "cleared"; readonly upTo: string; readonly ids: readonly string[] };

@@ -10,7 +10,7 @@ import type { InboxEvent } from "./inbox-event.js";
  */
 export function replayEvents(list: NotificationList, after: string): InboxEvent[] {
   const events: InboxEvent[] = [];
-  if (list.clearedUpTo !== "") events.push({ kind: "cleared", upTo: list.clearedUpTo });
+  if (list.clearedUpTo !== "") events.push({ kind: "cleared", upTo: list.clearedUpTo, ids: [] });
   const deleted = [...list.deletedIds].filter((id) => id <= after).sort();
   if (deleted.length > 0) events.push({ kind: "deleted", ids: deleted });
   for (let i = list.notifications.length - 1; i >= 0; i--) {
@@ -18,4 +18,14 @@ export function replayEvents(list: NotificationList, after: string): InboxEvent[
     if (notification && notification.id > after) events.push({ kind: "created", notification });
   }
   return events;
+}
+
+/**
+ * The event of a delete-all, read back from the list it left: its mark, and
+ * the tombstones above the mark (a delete-all also removes what it read above
+ * its mark, since ids of different instances are ordered to the second only).
+ */
+export function clearedEvent(list: NotificationList): InboxEvent {
+  const ids = [...list.deletedIds].filter((id) => id > list.clearedUpTo).sort();
+  return { kind: "cleared", upTo: list.clearedUpTo, ids };
 }

@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type Client,
+  createClient,
+  createRouterTransport,
+  type Transport,
+} from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type App, createApp } from "../../src/app.js";
+import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import { errorMapping } from "../../src/server/error-mapping.js";
+import { EmbeddedStore } from "../../src/storage/embedded-store.js";
+import { GatedStore, type HoldPoint } from "./gated-store.js";
+import { StreamReader } from "./stream-reader.js";
+
+// Notifications created exactly while a subscription reads storage: either
+// the read sees them (they must not come again live) or it does not (they
+// must come live). Both orders are forced here, not left to chance.
+describe("Subscribe while notifications are created during its storage read", () => {
+  let dir: string;
+  let store: GatedStore;
+  let app: App;
+  let transport: Transport;
+  let notifications: Client<typeof NotificationService>;
+  let users = 0;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "notification-streams-"));
+    store = new GatedStore(await EmbeddedStore.open(dir));
+    app = createApp(store);
+    transport = createRouterTransport((router) => app.routes(router), {
+      router: { interceptors: [errorMapping] },
+    });
+    notifications = createClient(NotificationService, transport);
+  });
+  afterAll(async () => {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const create = async (username: string) => {
+    const { notification } = await notifications.createNotification({
+      username,
+      category: "like",
+      message: "hi",
+    });
+    if (!notification) throw new Error("no notification");
+    return notification.id;
+  };
+  const createSome = async (username: string, count: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push(await create(username));
+    return ids;
+  };
+
+  const points: HoldPoint[] = ["before", "after"];
+
+  it.each(points)(
+    "resuming: the replay and the live events join with no gap and no duplicate (held %s the read)",
+    async (point) => {
+      const username = `edge-${users++}`;
+      const early = await createSome(username, 3);
+      const hold = store.hold(point);
+      const reader = StreamReader.open(transport, { username, after: early[0] ?? "" });
+      await hold.reached;
+      const during = await createSome(username, 3);
+      hold.release();
+      await reader.live();
+      const late = await create(username);
+      await reader.until((r) => r.ids().includes(late), "the notification created after");
+      await reader.cancel();
+      expect(reader.ids()).toEqual([...early.slice(1), ...during, late]);
+    },
+  );
+
+  it.each(points)(
+    "live only: the state counts what the read saw, and only the rest comes as events (held %s the read)",
+    async (point) => {
+      const username = `edge-${users++}`;
+      await createSome(username, 3);
+      const hold = store.hold(point);
+      const reader = StreamReader.open(transport, { username });
+      await hold.reached;
+      const during = await createSome(username, 3);
+      hold.release();
+      await reader.live();
+      const late = await create(username);
+      await reader.until((r) => r.ids().includes(late), "the notification created after");
+      await reader.cancel();
+      const state = reader.events[0]?.event;
+      const seenByRead = point === "before" ? 6 : 3;
+      expect(state?.case === "state" && state.value.unseenCount).toBe(seenByRead);
+      expect(reader.ids()).toEqual(point === "before" ? [late] : [...during, late]);
+    },
+  );
+});
