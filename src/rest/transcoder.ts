@@ -67,7 +67,8 @@ export function createRestTranscoder(
         onInternalError(error);
         return errorReply(500, "internal error");
       })
-      .then((reply) => send(res, reply, requestId));
+      .then((reply) => send(res, reply, requestId))
+      .catch(onInternalError);
   };
 
   async function transcode(req: NodeRequest, res: NodeResponse, requestId: string) {
