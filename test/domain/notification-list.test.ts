@@ -97,18 +97,33 @@ describe("applyChanges", () => {
       ],
       1000,
     );
-    expect(ids(next)).toEqual(["5", "4"]);
+    // 4 was added before the clear: the clear removes it, with a tombstone as 4 is above its mark.
+    expect(ids(next)).toEqual(["5"]);
     expect(next.clearedUpTo).toBe("3");
+    expect([...next.deletedIds]).toEqual(["4"]);
   });
 
-  it("a delete-all keeps what comes after its mark", () => {
+  it("a delete-all removes what it read, even an id above its own fresh id", () => {
     const next = applyChanges(list(["7", "5", "3"]), [{ kind: "clear", upTo: "6" }], 1000);
-    expect(ids(next)).toEqual(["7"]);
+    expect(ids(next)).toEqual([]);
+    expect(next.clearedUpTo).toBe("6");
+    expect(ids(applyChanges(next, [{ kind: "add", notification: stored("8") }], 1000))).toEqual([
+      "8",
+    ]);
+  });
+
+  it("a delete-all's mark is the newest id it read when that is older than its fresh id", () => {
+    const next = applyChanges(list(["5", "3"]), [{ kind: "clear", upTo: "9" }], 1000);
+    expect(next.clearedUpTo).toBe("5");
+    // A later create through an instance whose id sorts below the fresh id stays.
+    expect(ids(applyChanges(next, [{ kind: "add", notification: stored("7") }], 1000))).toEqual([
+      "7",
+    ]);
   });
 
   it("bounds tombstones: those under the mark go, and at most `retention` remain", () => {
     const next = applyChanges(
-      list(["9"], ["1", "2"]),
+      list([], ["1", "2"]),
       [
         { kind: "clear", upTo: "2" },
         { kind: "delete", ids: ["3", "4", "5", "6"] },
@@ -118,8 +133,16 @@ describe("applyChanges", () => {
     expect([...next.deletedIds].sort()).toEqual(["4", "5", "6"]);
   });
 
-  it("drops tombstones older than the oldest notification of a full list", () => {
+  it("keeps tombstones older than the oldest notification of a full list", () => {
     const next = applyChanges(list(["9", "8"], ["1", "85"]), [], 2);
-    expect([...next.deletedIds]).toEqual(["85"]);
+    expect([...next.deletedIds].sort()).toEqual(["1", "85"]);
+  });
+
+  it("a deletion holds when a concurrent sibling's deletions free room in a full list", () => {
+    const read = list(["3", "2", "1"]);
+    const deletedOne = applyChanges(read, [{ kind: "delete", ids: ["1"] }], 3);
+    const full = applyChanges(deletedOne, [{ kind: "add", notification: stored("4") }], 3);
+    const concurrent = applyChanges(read, [{ kind: "delete", ids: ["3"] }], 3);
+    expect(ids(mergeLists([full, concurrent], 3))).toEqual(["4", "2"]);
   });
 });
