@@ -35,9 +35,9 @@ export interface RuleWrite extends RuleEntry {
 
 /**
  * Applies writes in order to the entries they read. Each supersedes the
- * entry it read: when its version, from an instance whose ids are ordered
- * against this one's to the second only, does not sort after that entry's,
- * it takes the next version after it. Otherwise a write made after another
+ * entry it read: when its version does not sort after that entry's (the
+ * instance that wrote the entry has a clock ahead of this one's), it takes
+ * the next version after it. Otherwise a write made after another
  * instance's could lose to it, and its caller be told it succeeded.
  */
 export function applyRuleWrites(

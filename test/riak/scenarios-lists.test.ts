@@ -151,9 +151,9 @@ describe("notification lists written by three instances through three nodes", ()
 });
 
 describe("a delete-all and creates through instances whose ids sort differently", () => {
-  // Ids from different instances are ordered by second only: within one
-  // second, or with a clock a little ahead, another instance's id may sort
-  // after an id issued later. A clock one second ahead makes that certain.
+  // Ids from different instances are ordered only as well as their clocks
+  // agree: an instance whose clock is ahead issues ids that sort after ids
+  // another instance issues a little later. A clock one second ahead.
   const aheadOfTime = () => createIdGenerator(() => Date.now() + 1000);
 
   it("removes a notification created before it, even one whose id sorts after its mark", async () => {
@@ -178,6 +178,25 @@ describe("a delete-all and creates through instances whose ids sort differently"
     const late = await create(a, user);
     expect(late < mark).toBe(true);
     for (const instance of [a, b]) expect(await listedIds(instance, user)).toEqual([late]);
+  });
+});
+
+describe("ids of different instances within one second", () => {
+  it("order a create after a delete-all through another instance, so that it stays", async () => {
+    const cluster = await startCluster();
+    const [a, b] = (await openInstances(cluster, 2)) as [Instance, Instance];
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    // Twenty times: a notification and a delete-all through a at 100 ms into
+    // a second, then a create through b at 900 ms into the same second.
+    for (let i = 0; i < 20; i += 1) {
+      const user = `ivy-${i}`;
+      const early = createIdGenerator(() => second + 100);
+      const late = createIdGenerator(() => second + 900)();
+      await a.repos.lists.change(user, { kind: "add", notification: notification(early()) });
+      await a.repos.lists.change(user, { kind: "clear", upTo: early() });
+      await b.repos.lists.change(user, { kind: "add", notification: notification(late) });
+      expect(await listedIds(a, user)).toEqual([late]);
+    }
   });
 });
 
