@@ -8,15 +8,24 @@ async function main(): Promise<void> {
   const logger = createLogger(config.log.level);
   const service = await startService(config, { logger });
   logger.info(
-    { port: service.port, store: config.riak.nodes ? "riak" : "embedded" },
-    `notification service listening on port ${service.port}`,
+    {
+      port: service.port,
+      adminPort: service.adminPort,
+      store: config.riak.nodes ? "riak" : "embedded",
+    },
+    `notification service listening on port ${service.port} (admin port ${service.adminPort})`,
   );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    await service.close();
+    try {
+      await service.close();
+    } catch (error) {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
     logger.info("stopped");
     process.exit(0);
   };

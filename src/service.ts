@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import { type App, createApp } from "./app.js";
 import type { Config } from "./config/config.js";
+import { createLogger } from "./logging/logger.js";
+import { createOperability, type Operability } from "./observability/operability.js";
 import { createRestTranscoder } from "./rest/transcoder.js";
 import { errorMapping } from "./server/error-mapping.js";
 import { type HttpServer, startHttpServer } from "./server/http-server.js";
@@ -13,12 +15,21 @@ export interface RunningService {
   readonly server: HttpServer;
   /** The API port (useful when the config asked for port 0). */
   readonly port: number;
-  /** Drains the server, then waits for queued writes and closes the store. */
+  /** The admin port: health, readiness, metrics. */
+  readonly adminPort: number;
+  /** Metrics, readiness and the logger. */
+  readonly operability: Operability;
+  /**
+   * Drains the server (not ready from now on, streams end with UNAVAILABLE,
+   * unary calls finish within `server.drain_ms`), then waits for queued
+   * writes, closes the store and the admin port.
+   */
   close(): Promise<void>;
 }
 
 /** Options that tests and embedders set beyond config.yml. */
 export interface ServiceOptions {
+  /** Default: JSON on stdout at `log.level`. */
   readonly logger?: Logger;
   /** The clock, in ms since the Unix epoch. */
   readonly now?: () => number;
@@ -30,38 +41,53 @@ export async function startService(
   config: Config,
   options: ServiceOptions = {},
 ): Promise<RunningService> {
-  const store = await openStore(config, options.riak);
+  const ops = createOperability(config, options.logger ?? createLogger(config.log.level));
+  const store = ops.observeStore(await openStore(config, ops.riakExtras(options.riak)));
   const app = createApp(store, {
     retention: config.storage.retention,
     ruleRefreshMs: config.rules.refreshMs,
-    events: createEventBus(config.redis, options.logger),
+    events: createEventBus(config.redis, ops.logger),
     streams: config.streams,
+    observeSiblings: ops.observeSiblings,
     ...(options.now && { now: options.now }),
   });
-  let server: HttpServer;
+  let server: HttpServer | undefined;
+  let adminPort: number;
   try {
     server = await startHttpServer({
-      routes: (router) => app.routes(router),
+      routes: (router) => {
+        app.routes(router);
+        ops.routes(router);
+      },
       port: config.server.port,
       host: config.server.host,
       readMaxBytes: config.server.requestMaxBytes,
       maxTimeoutMs: config.server.maxDeadlineMs,
       fallback: (router) =>
         createRestTranscoder(router.handlers, { readMaxBytes: config.server.requestMaxBytes }),
-      interceptors: [errorMapping],
+      requestGate: ops.requestGate,
+      interceptors: [ops.interceptor, errorMapping],
+      maxStreamsPerConnection: config.server.maxStreamsPerConnection,
       drainMs: config.server.drainMs,
     });
+    adminPort = await ops.startAdmin();
   } catch (error) {
+    await server?.close();
     await app.close();
+    await ops.close();
     throw error;
   }
   return {
     app,
     server,
     port: server.port,
+    adminPort,
+    operability: ops,
     async close() {
+      await ops.drain();
       await server.close();
       await app.close();
+      await ops.close();
     },
   };
 }

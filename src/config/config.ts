@@ -15,12 +15,20 @@ export interface Config {
     readonly maxDeadlineMs: number;
     /** How long shutdown lets in-flight calls finish, in ms. Default 5000. */
     readonly drainMs: number;
+    /** Concurrent HTTP/2 streams (calls) one connection may open. Default 100. */
+    readonly maxStreamsPerConnection: number;
+    /** Streaming calls open at once over all connections; more are RESOURCE_EXHAUSTED. Default 10000. */
+    readonly maxStreams: number;
   };
   readonly storage: {
     /** The embedded store's directory. Default `./data` (`DATA_DIR`). */
     readonly dataDir: string;
     /** Notifications kept per user. Default 1000. */
     readonly retention: number;
+    /** How often storage is pinged for readiness and health, in ms. Default 5000. */
+    readonly pingIntervalMs: number;
+    /** How long a ping may take before storage counts as unreachable, in ms. Default 1000. */
+    readonly pingTimeoutMs: number;
   };
   readonly rules: {
     /** How long another instance's rule change may take to apply here, in ms. Default 10000. */
@@ -73,8 +81,15 @@ export const defaultConfig: Config = Object.freeze({
     requestMaxBytes: 65_536,
     maxDeadlineMs: 60_000,
     drainMs: 5000,
+    maxStreamsPerConnection: 100,
+    maxStreams: 10_000,
   }),
-  storage: Object.freeze({ dataDir: "./data", retention: 1000 }),
+  storage: Object.freeze({
+    dataDir: "./data",
+    retention: 1000,
+    pingIntervalMs: 5000,
+    pingTimeoutMs: 1000,
+  }),
   rules: Object.freeze({ refreshMs: 10_000 }),
   riak: Object.freeze({
     nodes: "",

@@ -22,8 +22,15 @@ const schema: Record<string, Record<string, Kind>> = {
     request_max_bytes: "positive",
     max_deadline_ms: "positive",
     drain_ms: "positive",
+    max_streams_per_connection: "positive",
+    max_streams: "positive",
   },
-  storage: { data_dir: "string", retention: "positive" },
+  storage: {
+    data_dir: "string",
+    retention: "positive",
+    ping_interval_ms: "positive",
+    ping_timeout_ms: "positive",
+  },
   rules: { refresh_ms: "positive" },
   riak: {
     nodes: "string",

@@ -1,7 +1,18 @@
 import { createServer as createHttp1Server } from "node:http";
-import { createServer as createHttp2Server, type Http2Session } from "node:http2";
+import {
+  constants,
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type Http2Session,
+} from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
-import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  type HandlerContext,
+  type Interceptor,
+} from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createOnePortListener } from "./one-port-listener.js";
 
@@ -22,6 +33,10 @@ export interface HttpServerOptions {
   readonly maxTimeoutMs: number;
   /** Outermost first. */
   readonly interceptors: readonly Interceptor[];
+  /** Runs for every call once its headers arrive, before the body is read; may throw a ConnectError. */
+  readonly requestGate?: (context: HandlerContext) => void | Promise<void>;
+  /** Calls one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). Default 100. */
+  readonly maxStreamsPerConnection?: number;
   /**
    * Builds the handler of what no RPC path matches (the REST API) over the
    * router the RPCs run on, so both share one code path; default 404.
@@ -62,9 +77,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     shutdownSignal: shutdown.signal,
     jsonOptions: { useProtoFieldName: true },
     ...(options.fallback && { fallback: (req, res) => fallback?.(req, res) }),
+    ...(options.requestGate && { requestGate: options.requestGate }),
   });
   const http1 = createHttp1Server(handler);
-  const http2 = createHttp2Server(handler);
+  const http2 = createHttp2Server(
+    { settings: { maxConcurrentStreams: options.maxStreamsPerConnection ?? 100 } },
+    (req, res) => {
+      endUnreadRequest(req);
+      handler(req, res);
+    },
+  );
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
   http2.on("session", (session) => {
@@ -110,4 +132,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     clearTimeout(deadline);
     for (const socket of sockets) socket.destroy();
   }
+}
+
+// A call answered before its request body was read (an oversized message, a
+// refused call) leaves the HTTP/2 stream half open: it holds one of the
+// connection's stream slots and keeps a drain waiting. Once the answer and
+// its trailers are on their way, such a stream is reset with NO_ERROR (RFC
+// 9113 §8.1) and what was received of the body is discarded.
+function endUnreadRequest(req: Http2ServerRequest): void {
+  req.stream.once("wantTrailers", () =>
+    setImmediate(() => {
+      if (req.readableEnded || req.stream.destroyed) return;
+      req.stream.close(constants.NGHTTP2_NO_ERROR);
+      req.resume();
+    }),
+  );
 }

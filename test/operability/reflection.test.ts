@@ -12,7 +12,9 @@ import { NotificationService } from "../../src/gen/notification/v1/notification_
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { registerReflection } from "../../src/grpc/reflection/reflection-service.js";
 
-type Question = MessageInitShape<typeof ServerReflectionRequestSchema>["messageRequest"];
+type Question = NonNullable<
+  MessageInitShape<typeof ServerReflectionRequestSchema>["messageRequest"]
+>;
 
 const transport = createRouterTransport((router) => {
   router.service(NotificationService, {});

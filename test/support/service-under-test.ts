@@ -17,6 +17,8 @@ export interface ServiceUnderTest {
   readonly config: Config;
   /** `http://127.0.0.1:<port>` */
   readonly baseUrl: string;
+  /** `http://127.0.0.1:<admin port>` */
+  readonly adminUrl: string;
   /** The Riak test cluster, when the store is Riak. */
   readonly riak: RiakTestCluster | undefined;
   /** Stops the service (as SIGTERM would) and deletes its data. */
@@ -45,15 +47,18 @@ export async function startServiceUnderTest(
         })
       : undefined;
   const config = mergeConfig(overrides, {
-    server: { port: 0, host: "127.0.0.1" },
+    server: { port: 0, adminPort: 0, host: "127.0.0.1" },
     storage: { dataDir },
     riak: { nodes: riak?.nodeList ?? "" },
+    // Request logs would drown the test output; tests of the logs pass a logger.
+    log: { level: "silent" },
   });
   const service = await startService(config, options);
   return {
     service,
     config,
     baseUrl: `http://127.0.0.1:${service.port}`,
+    adminUrl: `http://127.0.0.1:${service.adminPort}`,
     riak,
     async close() {
       await service.close();
