@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/v1/stream.proto.
  */
 export const file_notification_v1_stream: GenFile = /*@__PURE__*/
-  fileDesc("Chxub3RpZmljYXRpb24vdjEvc3RyZWFtLnByb3RvEg9ub3RpZmljYXRpb24udjEiMwoQU3Vic2NyaWJlUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRINCgVhZnRlchgCIAEoCSKmAgoRU3Vic2NyaWJlUmVzcG9uc2USLAoFc3RhdGUYASABKAsyGy5ub3RpZmljYXRpb24udjEuSW5ib3hTdGF0ZUgAEjUKDG5vdGlmaWNhdGlvbhgCIAEoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25IABI4CgdkZWxldGVkGAMgASgLMiUubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbnNEZWxldGVkSAASOAoHY2xlYXJlZBgEIAEoCzIlLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25zQ2xlYXJlZEgAEi8KCWhlYXJ0YmVhdBgFIAEoCzIaLm5vdGlmaWNhdGlvbi52MS5IZWFydGJlYXRIAEIHCgVldmVudCI1CgpJbmJveFN0YXRlEhQKDHVuc2Vlbl9jb3VudBgBIAEoBRIRCgluZXdlc3RfaWQYAiABKAkiIwoUTm90aWZpY2F0aW9uc0RlbGV0ZWQSCwoDaWRzGAEgAygJIiUKFE5vdGlmaWNhdGlvbnNDbGVhcmVkEg0KBXVwX3RvGAEgASgJIjUKCUhlYXJ0YmVhdBIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDJlCg1TdHJlYW1TZXJ2aWNlElQKCVN1YnNjcmliZRIhLm5vdGlmaWNhdGlvbi52MS5TdWJzY3JpYmVSZXF1ZXN0GiIubm90aWZpY2F0aW9uLnYxLlN1YnNjcmliZVJlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_notification_v1_notification]);
+  fileDesc("Chxub3RpZmljYXRpb24vdjEvc3RyZWFtLnByb3RvEg9ub3RpZmljYXRpb24udjEiMwoQU3Vic2NyaWJlUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRINCgVhZnRlchgCIAEoCSKmAgoRU3Vic2NyaWJlUmVzcG9uc2USLAoFc3RhdGUYASABKAsyGy5ub3RpZmljYXRpb24udjEuSW5ib3hTdGF0ZUgAEjUKDG5vdGlmaWNhdGlvbhgCIAEoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25IABI4CgdkZWxldGVkGAMgASgLMiUubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbnNEZWxldGVkSAASOAoHY2xlYXJlZBgEIAEoCzIlLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25zQ2xlYXJlZEgAEi8KCWhlYXJ0YmVhdBgFIAEoCzIaLm5vdGlmaWNhdGlvbi52MS5IZWFydGJlYXRIAEIHCgVldmVudCI1CgpJbmJveFN0YXRlEhQKDHVuc2Vlbl9jb3VudBgBIAEoBRIRCgluZXdlc3RfaWQYAiABKAkiIwoUTm90aWZpY2F0aW9uc0RlbGV0ZWQSCwoDaWRzGAEgAygJIjIKFE5vdGlmaWNhdGlvbnNDbGVhcmVkEg0KBXVwX3RvGAEgASgJEgsKA2lkcxgCIAMoCSI1CglIZWFydGJlYXQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAyZQoNU3RyZWFtU2VydmljZRJUCglTdWJzY3JpYmUSIS5ub3RpZmljYXRpb24udjEuU3Vic2NyaWJlUmVxdWVzdBoiLm5vdGlmaWNhdGlvbi52MS5TdWJzY3JpYmVSZXNwb25zZTABYgZwcm90bzM", [file_google_protobuf_timestamp, file_notification_v1_notification]);
 
 /**
  * @generated from message notification.v1.SubscribeRequest
@@ -146,8 +146,9 @@ export const NotificationsDeletedSchema: GenMessage<NotificationsDeleted> = /*@_
   messageDesc(file_notification_v1_stream, 3);
 
 /**
- * Every notification with an id up to and including `up_to` was deleted (a
- * delete-all). Notifications with greater ids, created after it, are kept.
+ * A delete-all: every notification with an id up to and including `up_to` was
+ * deleted, and so were those in `ids`. Notifications with other ids, created
+ * after it, are kept.
  *
  * @generated from message notification.v1.NotificationsCleared
  */
@@ -156,6 +157,14 @@ export type NotificationsCleared = Message<"notification.v1.NotificationsCleared
    * @generated from field: string up_to = 1;
    */
   upTo: string;
+
+  /**
+   * Notifications above `up_to` that the delete-all removed too: ids issued by
+   * different instances are ordered to the second only.
+   *
+   * @generated from field: repeated string ids = 2;
+   */
+  ids: string[];
 };
 
 /**
