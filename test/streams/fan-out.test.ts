@@ -1,0 +1,181 @@
+import { type Client, Code, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
+import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
+import { type RedisServer, startRedisServer } from "./redis-server.js";
+import { eventually, StreamReader } from "./stream-reader.js";
+import { type TransportName, transports } from "./transports.js";
+
+// Two service instances on one Riak cluster (the production layout), fanning
+// live events out over a real redis-server.
+describe("Subscribe across instances over Redis", () => {
+  let redis: RedisServer;
+  let riak: RiakTestCluster;
+  let a: ServiceUnderTest;
+  let b: ServiceUnderTest;
+  const readers: StreamReader[] = [];
+  let users = 0;
+
+  const startInstance = () =>
+    startServiceUnderTest("embedded", {
+      riak: { nodes: riak.nodeList },
+      redis: { url: redis.url },
+      log: { level: "silent" },
+    });
+  beforeAll(async () => {
+    [redis, riak] = await Promise.all([
+      startRedisServer(),
+      startRiakTestCluster({
+        nodes: 3,
+        bucketTypes: { notifications: { allowMult: true, dvvEnabled: true } },
+      }),
+    ]);
+    [a, b] = await Promise.all([startInstance(), startInstance()]);
+  });
+  afterEach(async () => {
+    await Promise.all(readers.splice(0).map((r) => r.cancel()));
+  });
+  afterAll(async () => {
+    await Promise.all([a.close(), b.close()]);
+    await riak.close();
+    await redis.kill();
+  });
+
+  const client = (sut: ServiceUnderTest): Client<typeof NotificationService> =>
+    createClient(
+      NotificationService,
+      createConnectTransport({ baseUrl: sut.baseUrl, httpVersion: "1.1" }),
+    );
+  const subscribe = (sut: ServiceUnderTest, username: string, after = "", via?: TransportName) => {
+    const transport = transports[via ?? "gRPC over h2c"](sut.baseUrl);
+    const reader = StreamReader.open(transport, { username, after });
+    readers.push(reader);
+    return reader;
+  };
+  const create = async (sut: ServiceUnderTest, username: string) => {
+    const { notification } = await client(sut).createNotification({
+      username,
+      category: "like",
+      message: "hi",
+    });
+    if (!notification) throw new Error("no notification");
+    return notification.id;
+  };
+
+  it("a subscriber on one instance receives what is created and deleted through either", async () => {
+    const username = `fan-${users++}`;
+    const grpc = subscribe(a, username);
+    const browser = subscribe(a, username, "", "Connect over HTTP/1.1");
+    await Promise.all([grpc.live(), browser.live()]);
+    const fromB = await create(b, username);
+    const fromA = await create(a, username);
+    await client(b).deleteNotifications({ username, ids: [fromA] });
+    for (const reader of [grpc, browser]) {
+      await reader.until((r) => r.kinds().includes("deleted"), "the deletion through b");
+      expect(reader.ids()).toEqual([fromB, fromA]);
+      expect(reader.kinds()).toEqual(["state", "notification", "notification", "deleted"]);
+    }
+    // One Redis subscription serves both streams of the user on instance a.
+    expect(a.service.app.deps.events.stats()).toEqual({ channels: 1, listeners: 2 });
+  });
+
+  it("a client that reconnects to the other instance gets what was created while it was away, once", async () => {
+    for (let round = 0; round < 5; round++) {
+      const username = `roam-${users++}`;
+      const first = subscribe(a, username);
+      await first.live();
+      const seen = [await create(a, username), await create(b, username)];
+      await first.until((r) => r.ids().length === 2, "the first two");
+      await first.cancel();
+      // Ids of different instances are ordered to the second only: start the
+      // creates that follow in a later second than everything the client holds.
+      const held = Math.floor(Date.now() / 1000);
+      await eventually(
+        () => Math.floor(Date.now() / 1000) > held,
+        () => "the next second",
+      );
+      const after = [...first.ids()].sort().at(-1) ?? "";
+      const created: string[] = [];
+      let stop = false;
+      const writer = async (sut: ServiceUnderTest) => {
+        while (!stop) created.push(await create(sut, username));
+      };
+      const writers = Promise.all([writer(a), writer(b)]);
+      await eventually(
+        () => created.length >= 4,
+        () => "creates while away",
+      );
+      const second = subscribe(b, username, after);
+      await second.live();
+      const liveFrom = created.length;
+      await eventually(
+        () => created.length >= liveFrom + 4,
+        () => "creates after reconnecting",
+      );
+      stop = true;
+      await writers;
+      await second.until(
+        (r) => created.every((id) => r.ids().includes(id)),
+        `round ${round}: everything created`,
+      );
+      expect(second.ids().length, `round ${round}: no duplicate`).toBe(created.length);
+      expect(new Set([...seen, ...second.ids()]).size).toBe(seen.length + created.length);
+      await second.cancel();
+    }
+  });
+
+  it("ends streams with UNAVAILABLE when Redis goes away, keeps creating, and streams again once it is back", async () => {
+    const username = `outage-${users++}`;
+    const onA = subscribe(a, username);
+    const onB = subscribe(b, username, "", "Connect over HTTP/1.1");
+    await Promise.all([onA.live(), onB.live()]);
+    await redis.kill();
+    expect((await onA.finished())?.code).toBe(Code.Unavailable);
+    expect((await onB.finished())?.code).toBe(Code.Unavailable);
+
+    // Creating keeps working, and is stored.
+    const during = await create(a, username);
+    const listed = await client(b).listNotifications({ username });
+    expect(listed.notifications.map((n) => n.id)).toEqual([during]);
+    // A new subscriber is told rather than left without live events.
+    const refused = subscribe(a, username);
+    expect((await refused.finished())?.code).toBe(Code.Unavailable);
+
+    await redis.restart();
+    let back: StreamReader | undefined;
+    await eventually(
+      async () => {
+        back = subscribe(a, username);
+        await back.until((r) => r.events.length > 0 || r.ended, "the state or an error");
+        return !back.ended;
+      },
+      () => "a stream once Redis is back",
+    );
+    const after = await create(b, username);
+    await back?.until((r) => r.ids().includes(after), "a notification through b after the outage");
+  });
+
+  it("holds no listener nor Redis subscription after many subscribe and cancel cycles", async () => {
+    for (let i = 0; i < 40; i++) {
+      const reader = subscribe(i % 2 ? a : b, `cycle-${i % 4}`);
+      if (i % 3 === 0) await reader.live();
+      await reader.cancel();
+    }
+    const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    try {
+      await eventually(
+        async () =>
+          [a, b].every((s) => s.service.app.deps.events.stats().listeners === 0) &&
+          ((await admin.pubsub("CHANNELS", "*")) as string[]).length === 0,
+        () => "every listener and Redis subscription freed",
+      );
+    } finally {
+      admin.disconnect();
+    }
+    expect(a.service.app.deps.events.stats()).toEqual({ channels: 0, listeners: 0 });
+    expect(b.service.app.deps.events.stats()).toEqual({ channels: 0, listeners: 0 });
+  });
+});
