@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { decodeEvent, EventDecodeError, encodeEvent } from "../../src/streams/event-codec.js";
+import type { InboxEvent } from "../../src/streams/inbox-event.js";
+
+describe("event codec", () => {
+  const events: InboxEvent[] = [
+    {
+      kind: "created",
+      notification: {
+        id: "2Q1Ds5JW7ZeHazdbdi0AnJ2fMOM",
+        category: "like",
+        message: "héllo 👋",
+        createdAt: 1_700_000_000_123,
+        properties: { post: "42" },
+      },
+    },
+    { kind: "deleted", ids: ["a", "b"] },
+    { kind: "cleared", upTo: "m", ids: ["n"] },
+  ];
+
+  it.each(events)("round-trips a $kind event", (event) => {
+    expect(decodeEvent(encodeEvent(event))).toEqual(event);
+  });
+
+  it.each([
+    "{not json",
+    "[]",
+    JSON.stringify({ v: 2, kind: "deleted", ids: [] }),
+    JSON.stringify({ v: 1, kind: "renamed" }),
+    JSON.stringify({ v: 1, kind: "deleted", ids: [1] }),
+    JSON.stringify({ v: 1, kind: "cleared", ids: [] }),
+    JSON.stringify({ v: 1, kind: "created", notification: { id: "x" } }),
+    JSON.stringify({
+      v: 1,
+      kind: "created",
+      notification: { id: "x", category: "c", message: "m", createdAt: 1, properties: { k: 1 } },
+    }),
+  ])("refuses %s", (text) => {
+    expect(() => decodeEvent(text)).toThrow(EventDecodeError);
+  });
+});
