@@ -1,4 +1,9 @@
-import { createServer as createHttp1Server } from "node:http";
+import {
+  createServer as createHttp1Server,
+  type Server as Http1Server,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import {
   constants,
   createServer as createHttp2Server,
@@ -80,6 +85,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ...(options.requestGate && { requestGate: options.requestGate }),
   });
   const http1 = createHttp1Server(handler);
+  const http1Calls = trackHttp1Calls(http1);
   const http2 = createHttp2Server(
     { settings: { maxConcurrentStreams: options.maxStreamsPerConnection ?? 100 } },
     (req, res) => {
@@ -122,13 +128,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     // HTTP/2 clients are told to open no new streams; HTTP/1.1 connections
     // are closed as soon as their call has answered.
     for (const session of sessions) session.close();
-    http1.closeIdleConnections();
-    const idleSweep = setInterval(() => http1.closeIdleConnections(), 50);
+    http1Calls.drain();
     const deadline = setTimeout(() => {
       for (const socket of sockets) socket.destroy();
     }, drainMs);
     await closed;
-    clearInterval(idleSweep);
     clearTimeout(deadline);
     for (const socket of sockets) socket.destroy();
   }
@@ -147,4 +151,36 @@ function endUnreadRequest(req: Http2ServerRequest): void {
       req.resume();
     }),
   );
+}
+
+// Node's HTTP/1.1 server tracks its connections only once it listens itself,
+// so closeIdleConnections does nothing for sockets handed over by the
+// one-port listener: this counts the calls in flight on each socket instead.
+function trackHttp1Calls(http1: Http1Server) {
+  const connections = new Set<Socket>();
+  const inFlight = new Map<Socket, number>();
+  let draining = false;
+  http1.on("connection", (socket: Socket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
+  });
+  http1.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    if (draining) res.setHeader("connection", "close");
+    res.once("close", () => {
+      const left = (inFlight.get(socket) ?? 1) - 1;
+      if (left > 0) inFlight.set(socket, left);
+      else inFlight.delete(socket);
+      // Flushes the answer, then closes: the client reconnects elsewhere.
+      if (draining && left === 0) socket.end();
+    });
+  });
+  return {
+    /** From now on a connection closes once its call has answered; idle ones close at once. */
+    drain(): void {
+      draining = true;
+      for (const socket of connections) if (!inFlight.has(socket)) socket.destroy();
+    },
+  };
 }
