@@ -8,6 +8,7 @@ import { errorMapping } from "./server/error-mapping.js";
 import { type HttpServer, startHttpServer } from "./server/http-server.js";
 import { openStore, type RiakExtras } from "./storage/open-store.js";
 import { createEventBus } from "./streams/create-event-bus.js";
+import { registerEventBusMetrics } from "./streams/event-bus-metrics.js";
 
 /** A running service: the API server over the configured store. */
 export interface RunningService {
@@ -51,6 +52,7 @@ export async function startService(
     observeSiblings: ops.observeSiblings,
     ...(options.now && { now: options.now }),
   });
+  registerEventBusMetrics(ops.metrics.registry, app.deps.events);
   let server: HttpServer | undefined;
   let adminPort: number;
   try {

@@ -104,11 +104,16 @@ describe.each(storeKinds)(
       );
       await Promise.all(open.map((r) => r.live()));
       expect(stats()).toEqual({ channels: 3, listeners: 20 });
+      const metrics = async () =>
+        (await fetch(`http://127.0.0.1:${sut.service.adminPort}/metrics`)).text();
+      expect(await metrics()).toMatch(/^notification_stream_listeners 20$/m);
+      expect(await metrics()).toMatch(/^notification_stream_channels 3$/m);
       await Promise.all(open.map((r) => r.cancel()));
       await eventually(
         () => stats().listeners === 0 && stats().channels === 0,
         () => `every listener to be freed: ${JSON.stringify(stats())}`,
       );
+      expect(await metrics()).toMatch(/^notification_stream_listeners 0$/m);
     });
   },
 );
