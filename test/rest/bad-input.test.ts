@@ -1,11 +1,7 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ServiceUnderTest,
-  startServiceUnderTest,
-  storeKinds,
-} from "../support/service-under-test.js";
-import { type RestClient, restClient } from "./rest-client.js";
+import { describe, expect, it } from "vitest";
+import { storeKinds } from "../support/service-under-test.js";
+import { useRestService } from "./rest-client.js";
 
 const json = "application/json";
 const valid = { category: "like", message: "hello" };
@@ -13,16 +9,7 @@ const valid = { category: "like", message: "hello" };
 // Issue 4, item 3: every kind of bad input answers the right 4xx with a
 // message naming the problem, writes nothing, and leaves the server serving.
 describe.each(storeKinds)("REST bad input (%s store)", (kind) => {
-  let sut: ServiceUnderTest;
-  let rest: RestClient;
-
-  beforeAll(async () => {
-    sut = await startServiceUnderTest(kind);
-    rest = restClient(sut.baseUrl);
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
+  const { rest, service } = useRestService(kind);
 
   async function expectNothingStored(username = "victim") {
     const res = await rest.get(`/v1/notifications/${username}`);
@@ -134,7 +121,7 @@ describe.each(storeKinds)("REST bad input (%s store)", (kind) => {
       code: 413,
       message: "the request body is larger than 65536 bytes",
     });
-    const streamed = await chunkedPost(`${sut.baseUrl}/v1/notifications/victim`, big);
+    const streamed = await chunkedPost(`${service().baseUrl}/v1/notifications/victim`, big);
     expect(streamed.status).toBe(413);
     expect(JSON.parse(streamed.text)).toMatchObject({ code: 413 });
     await expectNothingStored();

@@ -1,26 +1,13 @@
 import { connect, type IncomingHttpHeaders } from "node:http2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ServiceUnderTest,
-  startServiceUnderTest,
-  storeKinds,
-} from "../support/service-under-test.js";
-import { type RestClient, restClient, uuid } from "./rest-client.js";
+import { describe, expect, it } from "vitest";
+import { storeKinds } from "../support/service-under-test.js";
+import { useRestService, uuid } from "./rest-client.js";
 
 // REST on the API port beside gRPC and Connect: routes unknown to the
 // annotations, X-Request-Id on every answer, h2c, and Connect JSON calls to
 // the same methods working next to it.
 describe.each(storeKinds)("REST beside the RPC protocols (%s store)", (kind) => {
-  let sut: ServiceUnderTest;
-  let rest: RestClient;
-
-  beforeAll(async () => {
-    sut = await startServiceUnderTest(kind);
-    rest = restClient(sut.baseUrl);
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
+  const { rest, service } = useRestService(kind);
 
   it.each([
     ["PATCH", "/v1/notifications/ann", "DELETE, GET, POST"],
@@ -67,7 +54,7 @@ describe.each(storeKinds)("REST beside the RPC protocols (%s store)", (kind) => 
   it("Connect JSON calls reach the same methods and data", async () => {
     const created = await rest.create("both", { category: "like", message: "over REST" });
     const listed = await fetch(
-      `${sut.baseUrl}/notification.v1.NotificationService/ListNotifications`,
+      `${service().baseUrl}/notification.v1.NotificationService/ListNotifications`,
       {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -77,7 +64,7 @@ describe.each(storeKinds)("REST beside the RPC protocols (%s store)", (kind) => 
     expect(listed.status).toBe(200);
     const body = (await listed.json()) as { notifications: { id: string }[] };
     expect(body.notifications.map((n) => n.id)).toEqual([created.id]);
-    const invalid = await fetch(`${sut.baseUrl}/notification.v1.RuleService/PutRule`, {
+    const invalid = await fetch(`${service().baseUrl}/notification.v1.RuleService/PutRule`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ category: "x", rule: { max_size: 2 } }),
@@ -88,7 +75,7 @@ describe.each(storeKinds)("REST beside the RPC protocols (%s store)", (kind) => 
 
   it("serves REST over h2c on the same port", async () => {
     await rest.create("h2", { category: "like", message: "hi" });
-    const session = connect(sut.baseUrl);
+    const session = connect(service().baseUrl);
     try {
       const get = await h2Request(session, { ":method": "GET", ":path": "/v1/notifications/h2" });
       expect(get.headers[":status"]).toBe(200);

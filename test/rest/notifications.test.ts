@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ServiceUnderTest,
-  startServiceUnderTest,
-  storeKinds,
-} from "../support/service-under-test.js";
+import { describe, expect, it } from "vitest";
+import { storeKinds } from "../support/service-under-test.js";
 import {
   allIds,
   millisecondTimestamp,
   noStore,
-  type RestClient,
   type RestNotification,
-  restClient,
   topIds,
+  useRestService,
 } from "./rest-client.js";
 
 // Contract §3.1 to §3.3, and the predecessor's acceptance cases A1 to A8
 // (predecessor.md, Appendix A) adjusted to our contract.
 describe.each(storeKinds)("REST notifications (%s store)", (kind) => {
-  let sut: ServiceUnderTest;
-  let rest: RestClient;
-
-  beforeAll(async () => {
-    sut = await startServiceUnderTest(kind);
-    rest = restClient(sut.baseUrl);
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
+  const { rest } = useRestService(kind);
 
   /** Creates `count` notifications for a user, oldest first; returns them newest first. */
   async function fill(username: string, count: number, category = "like") {

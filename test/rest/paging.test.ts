@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ServiceUnderTest,
-  startServiceUnderTest,
-  storeKinds,
-} from "../support/service-under-test.js";
-import { allIds, type RestClient, type RestNotification, restClient } from "./rest-client.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { storeKinds } from "../support/service-under-test.js";
+import { allIds, type RestNotification, useRestService } from "./rest-client.js";
 
 const total = 250;
 
@@ -12,13 +8,10 @@ const total = 250;
 // neither skips nor repeats a notification (counting rollup children), with
 // rules active and the cursor moving because of the first page.
 describe.each(storeKinds)(`REST paging through ${total} notifications (%s store)`, (kind) => {
-  let sut: ServiceUnderTest;
-  let rest: RestClient;
+  const { rest } = useRestService(kind);
   const created: string[] = [];
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(kind);
-    rest = restClient(sut.baseUrl);
     expect((await rest.put("/v1/rules/like", { max_size: 4 })).status).toBe(204);
     expect((await rest.put("/v1/rules/comment", { match_on: "post" })).status).toBe(204);
     const categories = ["like", "follow", "like", "comment", "like", "comment"];
@@ -35,9 +28,6 @@ describe.each(storeKinds)(`REST paging through ${total} notifications (%s store)
       });
       for (const notification of await Promise.all(batch)) created.push(notification.id);
     }
-  });
-  afterAll(async () => {
-    await sut.close();
   });
 
   /** Follows Next-Range from a first request until it stops; returns every page. */

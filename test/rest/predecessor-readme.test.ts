@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ServiceUnderTest,
-  startServiceUnderTest,
-  storeKinds,
-} from "../support/service-under-test.js";
+import { describe, expect, it } from "vitest";
+import { storeKinds } from "../support/service-under-test.js";
 import {
   ksuid,
   millisecondTimestamp,
   noStore,
-  type RestClient,
   type RestNotification,
-  restClient,
+  useRestService,
   uuid,
 } from "./rest-client.js";
 
@@ -18,17 +13,8 @@ import {
 // "Usage"), in order, answered as contract §3 promises: same paths, statuses
 // and headers; ids are KSUIDs and `properties` is left out when empty.
 describe.each(storeKinds)("the predecessor's README requests (%s store)", (kind) => {
-  let sut: ServiceUnderTest;
-  let rest: RestClient;
+  const { rest } = useRestService(kind);
   const created: RestNotification[] = [];
-
-  beforeAll(async () => {
-    sut = await startServiceUnderTest(kind);
-    rest = restClient(sut.baseUrl);
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
 
   it("creates a notification: 201, Location, the stored notification", async () => {
     const res = await rest.post("/v1/notifications/test", {

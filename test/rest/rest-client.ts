@@ -1,4 +1,10 @@
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import type { ServiceOptions } from "../../src/service.js";
+import {
+  type ServiceUnderTest,
+  type StoreKind,
+  startServiceUnderTest,
+} from "../support/service-under-test.js";
 
 /** A REST answer: status, headers and the body (parsed when it is JSON). */
 export interface RestAnswer {
@@ -21,10 +27,14 @@ export interface RestNotification {
   readonly notifications?: RestNotification[];
 }
 
-/** Plain `fetch` calls against a service's REST API, as curl would make them. */
-export function restClient(baseUrl: string) {
+/**
+ * Plain `fetch` calls against a service's REST API, as curl would make them.
+ * The base URL may be given later, as a function.
+ */
+export function restClient(baseUrl: string | (() => string)) {
+  const base = typeof baseUrl === "string" ? () => baseUrl : baseUrl;
   async function send(method: string, path: string, init: RequestInit = {}): Promise<RestAnswer> {
-    const response = await fetch(baseUrl + path, { method, ...init });
+    const response = await fetch(base() + path, { method, ...init });
     const text = await response.text();
     const json = response.headers.get("content-type")?.startsWith("application/json");
     return {
@@ -59,6 +69,25 @@ export function restClient(baseUrl: string) {
 
 /** The client type. */
 export type RestClient = ReturnType<typeof restClient>;
+
+/**
+ * Starts a service on `kind` before the suite's tests and stops it after
+ * them; `rest` calls it, `service()` is the running service.
+ */
+export function useRestService(kind: StoreKind, options: ServiceOptions = {}) {
+  let sut: ServiceUnderTest | undefined;
+  const service = (): ServiceUnderTest => {
+    if (!sut) throw new Error("the service starts in beforeAll");
+    return sut;
+  };
+  beforeAll(async () => {
+    sut = await startServiceUnderTest(kind, {}, options);
+  });
+  afterAll(async () => {
+    await sut?.close();
+  });
+  return { rest: restClient(() => service().baseUrl), service };
+}
 
 /** Top-level ids of a list answer. */
 export function topIds(body: readonly RestNotification[]): string[] {

@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ServiceUnderTest,
-  startServiceUnderTest,
-  storeKinds,
-} from "../support/service-under-test.js";
-import { type RestClient, type RestNotification, restClient, topIds } from "./rest-client.js";
+import { describe, expect, it } from "vitest";
+import { storeKinds } from "../support/service-under-test.js";
+import { type RestNotification, topIds, useRestService } from "./rest-client.js";
 
 const emptyRule = "Rule must contain at least one of: max_size, max_duration, or match_on";
 const hour = 3_600_000;
 
 // Contract §3.4, and the predecessor's acceptance cases A9 to A11.
 describe.each(storeKinds)("REST rules (%s store)", (kind) => {
-  let sut: ServiceUnderTest;
-  let rest: RestClient;
   // A clock the tests move, so rollups by duration are exact.
   let clock = Date.parse("2026-03-01T12:00:00.000Z");
-
-  beforeAll(async () => {
-    sut = await startServiceUnderTest(kind, {}, { now: () => clock });
-    rest = restClient(sut.baseUrl);
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
+  const { rest } = useRestService(kind, { now: () => clock });
 
   it("GET /v1/rules answers {} when there are none", async () => {
     const res = await rest.get("/v1/rules");
