@@ -1,0 +1,13 @@
+"""Python client of the notification service (gRPC), generated from proto/.
+
+``NotificationClient`` wraps the generated stubs; the messages are in
+``notification_client.gen.notification.v1`` (``notification_pb2``,
+``rule_pb2``, ``stream_pb2``).
+"""
+
+from notification_client.client import DEFAULT_TIMEOUT, NotificationClient
+from notification_client.gen.notification.v1.notification_pb2 import Notification
+from notification_client.gen.notification.v1.rule_pb2 import Rule
+from notification_client.gen.notification.v1.stream_pb2 import SubscribeResponse
+
+__all__ = ["DEFAULT_TIMEOUT", "Notification", "NotificationClient", "Rule", "SubscribeResponse"]

@@ -1,0 +1,144 @@
+"""A thin wrapper over the generated gRPC stubs of the notification service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+import grpc
+
+from notification_client.gen.notification.v1 import (
+    notification_pb2,
+    notification_pb2_grpc,
+    rule_pb2,
+    rule_pb2_grpc,
+    stream_pb2,
+    stream_pb2_grpc,
+)
+
+#: Seconds a unary call may take unless the caller says otherwise.
+DEFAULT_TIMEOUT = 10.0
+
+
+class NotificationClient:
+    """The notification service over gRPC.
+
+    ``target`` is ``host:port`` (``localhost:8080``). Without ``credentials`` the
+    channel is plaintext (h2c), as the service serves it; pass
+    ``grpc.ssl_channel_credentials()`` behind TLS. ``channel`` replaces both,
+    for callers that build their own (interceptors, options). Unary calls give up
+    after ``timeout`` seconds (default 10; ``None`` waits for ever).
+
+    Every method raises ``grpc.RpcError`` on failure: ``error.code()`` is the
+    status (``INVALID_ARGUMENT`` names the field at fault in ``error.details()``).
+    Use it as a context manager, or call ``close()``.
+    """
+
+    def __init__(
+        self,
+        target: str = "localhost:8080",
+        *,
+        credentials: grpc.ChannelCredentials | None = None,
+        channel: grpc.Channel | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
+        if channel is None:
+            channel = (
+                grpc.secure_channel(target, credentials)
+                if credentials is not None
+                else grpc.insecure_channel(target)
+            )
+        self._channel = channel
+        self._timeout = timeout
+        self._notifications = notification_pb2_grpc.NotificationServiceStub(channel)
+        self._rules = rule_pb2_grpc.RuleServiceStub(channel)
+        self._streams = stream_pb2_grpc.StreamServiceStub(channel)
+
+    def __enter__(self) -> NotificationClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes the channel; calls still running are cancelled."""
+        self._channel.close()
+
+    def create_notification(
+        self,
+        username: str,
+        category: str,
+        message: str,
+        properties: Mapping[str, str] | None = None,
+    ) -> notification_pb2.Notification:
+        """Stores a notification for ``username``; returns it with its id and ``created_at``."""
+        request = notification_pb2.CreateNotificationRequest(
+            username=username, category=category, message=message, properties=properties or {}
+        )
+        return self._notifications.CreateNotification(request, timeout=self._timeout).notification
+
+    def list_notifications(
+        self, username: str, page_size: int = 0, page_token: str = ""
+    ) -> notification_pb2.ListNotificationsResponse:
+        """One page of the inbox, newest first, rolled up (``page_size`` 0 means 20).
+
+        Listing the first page (no ``page_token``) marks the whole inbox as seen;
+        the ``unseen`` flags in the answer are those from before.
+        """
+        request = notification_pb2.ListNotificationsRequest(
+            username=username, page_size=page_size, page_token=page_token
+        )
+        return self._notifications.ListNotifications(request, timeout=self._timeout)
+
+    def iter_notifications(
+        self, username: str, page_size: int = 0
+    ) -> Iterator[notification_pb2.Notification]:
+        """Every top-level item of the inbox, newest first, fetched a page at a time."""
+        page_token = ""
+        while True:
+            page = self.list_notifications(username, page_size, page_token)
+            yield from page.notifications
+            page_token = page.next_page_token
+            if not page_token:
+                return
+
+    def delete_notifications(self, username: str, ids: Sequence[str] = ()) -> None:
+        """Deletes the given notifications; with no ids, all of them and the cursor."""
+        request = notification_pb2.DeleteNotificationsRequest(username=username, ids=ids)
+        self._notifications.DeleteNotifications(request, timeout=self._timeout)
+
+    def put_rule(
+        self,
+        category: str,
+        *,
+        max_size: int | None = None,
+        max_duration: str | None = None,
+        match_on: str = "",
+    ) -> None:
+        """Creates or replaces the rollup rule of ``category`` (at least one field set)."""
+        rule = rule_pb2.Rule(max_size=max_size, max_duration=max_duration, match_on=match_on)
+        request = rule_pb2.PutRuleRequest(category=category, rule=rule)
+        self._rules.PutRule(request, timeout=self._timeout)
+
+    def delete_rule(self, category: str) -> None:
+        """Removes the rule of ``category``; removing an absent rule succeeds."""
+        self._rules.DeleteRule(rule_pb2.DeleteRuleRequest(category=category), timeout=self._timeout)
+
+    def list_rules(self) -> dict[str, rule_pb2.Rule]:
+        """Every rule, by category, with ``max_duration`` in canonical form (``3 minutes``)."""
+        return dict(self._rules.ListRules(rule_pb2.ListRulesRequest(), timeout=self._timeout).rules)
+
+    def subscribe(
+        self, username: str, after: str = "", timeout: float | None = None
+    ) -> Iterator[stream_pb2.SubscribeResponse]:
+        """The user's inbox events, as an iterator of ``SubscribeResponse``.
+
+        First a ``state`` event, then (with ``after``, a notification id) the
+        replay of what is newer, then live ``notification``, ``deleted``,
+        ``cleared`` and ``heartbeat`` events. The result is also the call:
+        ``cancel()`` ends it. The stream ends with ``UNAVAILABLE`` when the
+        server shuts down and ``RESOURCE_EXHAUSTED`` when the reader is too
+        slow; subscribe again with ``after`` set to the greatest notification id
+        received (or the first state's ``newest_id``). No timeout by default.
+        """
+        request = stream_pb2.SubscribeRequest(username=username, after=after)
+        return self._streams.Subscribe(request, timeout=timeout)
