@@ -66,7 +66,10 @@ export async function startService(
       readMaxBytes: config.server.requestMaxBytes,
       maxTimeoutMs: config.server.maxDeadlineMs,
       fallback: (router) =>
-        createRestTranscoder(router.handlers, { readMaxBytes: config.server.requestMaxBytes }),
+        createRestTranscoder(router.handlers, {
+          readMaxBytes: config.server.requestMaxBytes,
+          onInternalError: (err) => ops.logger.error({ err }, "REST request failed"),
+        }),
       requestGate: ops.requestGate,
       interceptors: [ops.interceptor, errorMapping],
       maxStreamsPerConnection: config.server.maxStreamsPerConnection,
