@@ -12,6 +12,12 @@ export interface RedisEventBusOptions {
   readonly url: string;
   /** Bounds one PUBLISH or SUBSCRIBE, and the wait for a connection, in ms. Default 1000. */
   readonly commandTimeoutMs?: number;
+  /**
+   * How often the subscriber connection is pinged, in ms. Default 5000. A ping
+   * unanswered within the command timeout (a hung server or network) drops
+   * the connection, which ends local streams as a closed connection does.
+   */
+  readonly healthCheckMs?: number;
   /** Channel names are this prefix and the username. Default `notification.v1.inbox:`. */
   readonly channelPrefix?: string;
   readonly logger?: Logger;
@@ -36,6 +42,7 @@ export class RedisEventBus implements EventBus {
   private readonly timeoutMs: number;
   private readonly prefix: string;
   private readonly logger: Logger | undefined;
+  private readonly healthCheck: NodeJS.Timeout;
   private closed = false;
 
   constructor(options: RedisEventBusOptions) {
@@ -63,6 +70,8 @@ export class RedisEventBus implements EventBus {
       this.deliver(channel, message),
     );
     this.subscriber.on("close", () => this.subscriberClosed());
+    this.healthCheck = setInterval(() => this.checkSubscriber(), options.healthCheckMs ?? 5000);
+    this.healthCheck.unref();
   }
 
   async publish(username: string, event: InboxEvent): Promise<void> {
@@ -103,6 +112,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.healthCheck);
     this.registry.loseAll(new ConnectError("the event bus is closed", Code.Unavailable));
     this.joined.clear();
     await Promise.all([this.publisher, this.subscriber].map(disconnect));
@@ -162,6 +172,17 @@ export class RedisEventBus implements EventBus {
       ),
     );
     this.joined.clear();
+  }
+
+  private checkSubscriber(): void {
+    if (this.subscriber.status !== "ready") return;
+    this.subscriber.ping().catch((error: unknown) => {
+      if (this.closed) return;
+      this.logger?.warn({ err: error }, "Redis did not answer a ping: reconnecting");
+      // A silent connection may be losing events: drop it (ending local
+      // streams, see subscriberClosed) and let ioredis connect again.
+      this.subscriber.disconnect(true);
+    });
   }
 
   /** Resolves once the client is connected; rejects after the command timeout. */

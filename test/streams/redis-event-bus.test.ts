@@ -120,6 +120,39 @@ describe("RedisEventBus against a real redis-server", () => {
     expect(b.stats()).toEqual({ channels: 0, listeners: 0 });
   });
 
+  it("tells the listeners when Redis hangs with the connection open, and recovers when it answers", async () => {
+    const b = new RedisEventBus({
+      url: redis.url,
+      channelPrefix: prefix,
+      commandTimeoutMs: 200,
+      healthCheckMs: 50,
+    });
+    buses.push(b);
+    const hank = recorder();
+    await b.subscribe("hank", hank.listener);
+    redis.freeze();
+    try {
+      await eventually(
+        () => hank.lost() !== undefined,
+        () => "the listener to be told",
+      );
+    } finally {
+      redis.thaw();
+    }
+    expect(hank.lost()?.code).toBe(Code.Unavailable);
+    expect(b.stats()).toEqual({ channels: 0, listeners: 0 });
+    const again = recorder();
+    await eventually(
+      () =>
+        b.subscribe("hank", again.listener).then(
+          () => true,
+          () => false,
+        ),
+      () => "subscribing again once Redis answers",
+    );
+    expect(b.stats()).toEqual({ channels: 1, listeners: 1 });
+  });
+
   it("tells every listener when Redis goes away, keeps publishing harmless, and recovers when it is back", async () => {
     const [a, b] = [bus(), bus()];
     const frank = recorder();

@@ -10,6 +10,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing answers. */
+  freeze(): void;
+  /** Lets a frozen process run again (SIGCONT). */
+  thaw(): void;
 }
 
 /** Starts `redis-server` on a free port and resolves once it accepts connections. */
@@ -25,6 +29,12 @@ export async function startRedisServer(): Promise<RedisServer> {
     async restart() {
       await stop(child);
       child = await launch(port);
+    },
+    freeze() {
+      child.kill("SIGSTOP");
+    },
+    thaw() {
+      child.kill("SIGCONT");
     },
   };
 }
@@ -61,6 +71,7 @@ function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
     child.kill("SIGKILL");
+    child.kill("SIGCONT");
   });
 }
 
