@@ -42,13 +42,10 @@ function clientsOf(port: number): Clients {
   };
 }
 
-// No call is in flight when a test stops a service: a short drain is enough.
-const server = { drainMs: 200 };
-
 /** The service's configuration over the given Riak nodes, on free ports, quiet. */
 const configFor = (nodes: string) =>
   mergeConfig({
-    server: { ...server, port: 0, adminPort: 0, host: "127.0.0.1" },
+    server: { port: 0, adminPort: 0, host: "127.0.0.1" },
     riak: { nodes },
     log: { level: "silent" },
   });
@@ -60,7 +57,7 @@ describe("two service instances on a 3-node Riak test cluster", () => {
   let one: Clients;
   let two: Clients;
   beforeAll(async () => {
-    sut = await startServiceUnderTest("riak", { server });
+    sut = await startServiceUnderTest("riak");
     if (sut.riak === undefined) throw new Error("the service under test has no Riak cluster");
     riak = sut.riak;
     // The second instance lists the nodes in another order, as another host's config might.
