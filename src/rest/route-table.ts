@@ -71,7 +71,12 @@ function routeOf<T extends { readonly method: DescMethod }>(
 ): RestRoute<T> {
   const { method } = target;
   const { httpMethod, path } = patternOf(rule, where);
-  const template = parsePathTemplate(path);
+  let template: PathTemplate;
+  try {
+    template = parsePathTemplate(path);
+  } catch (error) {
+    throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const pathFields = new Map<string, readonly DescField[]>();
   for (const variable of template.variables) {
     const fields = resolveFieldPath(method.input, variable.fieldPath);

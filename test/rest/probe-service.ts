@@ -46,108 +46,136 @@ function field(
   return { name, number, label, type: types[kind], typeName, jsonName };
 }
 
-type Rule = MessageInitShape<typeof HttpRuleSchema>;
+/** A `google.api.http` rule, as a plain object. */
+export type Rule = MessageInitShape<typeof HttpRuleSchema>;
 
-function method(name: string, rule: Rule) {
-  const options = create(MethodOptionsSchema);
-  setExtension(options, http, create(HttpRuleSchema, rule));
-  return { name, inputType: ".test.rest.v1.Probe", outputType: ".test.rest.v1.Probe", options };
+/** A method of a probe service: Probe in, Probe out, with an optional annotation. */
+export interface ProbeMethod {
+  readonly name: string;
+  readonly rule?: Rule;
+  readonly streaming?: boolean;
 }
 
-const file = create(FileDescriptorProtoSchema, {
-  name: "test/rest/v1/probe.proto",
-  package: "test.rest.v1",
-  syntax: "proto3",
-  dependency: ["google/api/annotations.proto", "google/protobuf/timestamp.proto"],
-  enumType: [
-    {
-      name: "Color",
-      value: [
-        { name: "COLOR_UNSPECIFIED", number: 0 },
-        { name: "RED", number: 1 },
-        { name: "GREEN", number: 2 },
-      ],
-    },
-  ],
-  messageType: [
-    {
-      name: "Inner",
-      field: [field("name", 1, "string"), field("count", 2, "int32")],
-    },
-    {
-      name: "Probe",
-      field: [
-        field("text", 1, "string"),
-        field("flag", 2, "bool"),
-        field("color", 3, "enum", ".test.rest.v1.Color"),
-        field("tags", 4, "string", "", repeated),
-        field("small", 5, "int32"),
-        field("big", 6, "int64"),
-        field("positive", 7, "uint32"),
-        field("ratio", 8, "double"),
-        field("inner", 9, "message", ".test.rest.v1.Inner"),
-        field("labels", 10, "message", ".test.rest.v1.Probe.LabelsEntry", repeated),
-        field("inners", 11, "message", ".test.rest.v1.Inner", repeated),
-        field("colors", 12, "enum", ".test.rest.v1.Color", repeated),
-        field("at", 13, "message", ".google.protobuf.Timestamp"),
-        field("data", 14, "bytes"),
-        field("page_size", 15, "int32"),
-      ],
-      nestedType: [
+function method({ name, rule, streaming = false }: ProbeMethod) {
+  const options = create(MethodOptionsSchema);
+  if (rule) setExtension(options, http, create(HttpRuleSchema, rule));
+  return {
+    name,
+    inputType: ".test.rest.v1.Probe",
+    outputType: ".test.rest.v1.Probe",
+    options,
+    serverStreaming: streaming,
+  };
+}
+
+const standardMethods: ProbeMethod[] = [
+  {
+    name: "Echo",
+    rule: {
+      pattern: { case: "get", value: "/v1/probes/{text}" },
+      additionalBindings: [
+        { pattern: { case: "post", value: "/v1/probes:echo" }, body: "*" },
         {
-          name: "LabelsEntry",
-          field: [field("key", 1, "string"), field("value", 2, "string")],
-          options: { mapEntry: true },
+          pattern: { case: "put", value: "/v1/probes/{text}/inner" },
+          body: "inner",
+          responseBody: "inner",
         },
       ],
     },
-  ],
-  service: [
-    {
-      name: "ProbeService",
-      method: [
-        method("Echo", {
-          pattern: { case: "get", value: "/v1/probes/{text}" },
-          additionalBindings: [
-            { pattern: { case: "post", value: "/v1/probes:echo" }, body: "*" },
-            {
-              pattern: { case: "put", value: "/v1/probes/{text}/inner" },
-              body: "inner",
-              responseBody: "inner",
-            },
-          ],
-        }),
-        method("Me", { pattern: { case: "get", value: "/v1/probes/me" } }),
-        method("Files", { pattern: { case: "get", value: "/v1/files/{text=**}" } }),
-        method("Nested", { pattern: { case: "get", value: "/v1/inner/{inner.name}/{small}" } }),
-        method("Cancel", { pattern: { case: "post", value: "/v1/probes/{text}:cancel" } }),
-        method("Search", {
-          pattern: { case: "custom", value: { kind: "SEARCH", path: "/v1/probes" } },
-          responseBody: "tags",
-        }),
-      ],
+  },
+  { name: "Me", rule: { pattern: { case: "get", value: "/v1/probes/me" } } },
+  { name: "Files", rule: { pattern: { case: "get", value: "/v1/files/{text=**}" } } },
+  { name: "Nested", rule: { pattern: { case: "get", value: "/v1/inner/{inner.name}/{small}" } } },
+  { name: "Cancel", rule: { pattern: { case: "post", value: "/v1/probes/{text}:cancel" } } },
+  {
+    name: "Search",
+    rule: {
+      pattern: { case: "custom", value: { kind: "SEARCH", path: "/v1/probes" } },
+      responseBody: "tags",
     },
-  ],
-});
+  },
+];
 
-const registry = createFileRegistry(file, (name) =>
-  name === "google/api/annotations.proto"
-    ? file_google_api_annotations
-    : name === "google/protobuf/timestamp.proto"
-      ? file_google_protobuf_timestamp
-      : undefined,
-);
+/**
+ * Builds `test.rest.v1.ProbeService` with the given methods (by default,
+ * the ones the transcoder tests use) and returns the service and `Probe`.
+ */
+export function buildProbeService(methods: readonly ProbeMethod[] = standardMethods): {
+  service: DescService;
+  probe: DescMessage;
+} {
+  const file = create(FileDescriptorProtoSchema, {
+    name: "test/rest/v1/probe.proto",
+    package: "test.rest.v1",
+    syntax: "proto3",
+    dependency: ["google/api/annotations.proto", "google/protobuf/timestamp.proto"],
+    enumType: [
+      {
+        name: "Color",
+        value: [
+          { name: "COLOR_UNSPECIFIED", number: 0 },
+          { name: "RED", number: 1 },
+          { name: "GREEN", number: 2 },
+        ],
+      },
+    ],
+    messageType: [
+      {
+        name: "Inner",
+        field: [field("name", 1, "string"), field("count", 2, "int32")],
+      },
+      {
+        name: "Probe",
+        field: [
+          field("text", 1, "string"),
+          field("flag", 2, "bool"),
+          field("color", 3, "enum", ".test.rest.v1.Color"),
+          field("tags", 4, "string", "", repeated),
+          field("small", 5, "int32"),
+          field("big", 6, "int64"),
+          field("positive", 7, "uint32"),
+          field("ratio", 8, "double"),
+          field("inner", 9, "message", ".test.rest.v1.Inner"),
+          field("labels", 10, "message", ".test.rest.v1.Probe.LabelsEntry", repeated),
+          field("inners", 11, "message", ".test.rest.v1.Inner", repeated),
+          field("colors", 12, "enum", ".test.rest.v1.Color", repeated),
+          field("at", 13, "message", ".google.protobuf.Timestamp"),
+          field("data", 14, "bytes"),
+          field("page_size", 15, "int32"),
+        ],
+        nestedType: [
+          {
+            name: "LabelsEntry",
+            field: [field("key", 1, "string"), field("value", 2, "string")],
+            options: { mapEntry: true },
+          },
+        ],
+      },
+    ],
+    service: [{ name: "ProbeService", method: methods.map(method) }],
+  });
+  const registry = createFileRegistry(file, (name) =>
+    name === "google/api/annotations.proto"
+      ? file_google_api_annotations
+      : name === "google/protobuf/timestamp.proto"
+        ? file_google_protobuf_timestamp
+        : undefined,
+  );
+  return {
+    service: need(registry.getService("test.rest.v1.ProbeService"), "ProbeService"),
+    probe: need(registry.getMessage("test.rest.v1.Probe"), "Probe"),
+  };
+}
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`probe descriptor lacks ${what}`);
   return value;
 }
 
+const standard = buildProbeService();
+
 /** `test.rest.v1.Probe`: one field of every kind a REST request can set. */
-export const ProbeSchema: DescMessage = need(registry.getMessage("test.rest.v1.Probe"), "Probe");
+export const ProbeSchema: DescMessage = standard.probe;
 
 /** `test.rest.v1.ProbeService`: unary methods that echo their request. */
-export const ProbeService: DescService = need(
-  registry.getService("test.rest.v1.ProbeService"),
-  "ProbeService",
-);
+export const ProbeService: DescService = standard.service;
