@@ -103,6 +103,6 @@ function toResponse(event: InboxEvent, seenUpTo: string | undefined): Response {
     case "deleted":
       return { event: { case: "deleted", value: { ids: [...event.ids] } } };
     case "cleared":
-      return { event: { case: "cleared", value: { upTo: event.upTo } } };
+      return { event: { case: "cleared", value: { upTo: event.upTo, ids: [...event.ids] } } };
   }
 }
