@@ -11,7 +11,8 @@ import {
 /**
  * One event of a subscription, told apart by `case`: `state` (first on every
  * connection: unseen count and newest id), `notification` (a new one, replayed
- * or live), `deleted` (ids), `cleared` (everything up to `upTo` was deleted).
+ * or live), `deleted` (ids), `cleared` (a delete-all: everything up to `upTo`,
+ * and the `ids` above it).
  * Heartbeats keep the connection open and are not passed on.
  */
 export type SubscribeEvent = Extract<
