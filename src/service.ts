@@ -23,7 +23,8 @@ export interface RunningService {
   /**
    * Drains the server (not ready from now on, streams end with UNAVAILABLE,
    * unary calls finish within `server.drain_ms`), then waits for queued
-   * writes, closes the store and the admin port.
+   * writes, closes the store and the admin port. Calls after the first
+   * share its promise.
    */
   close(): Promise<void>;
 }
@@ -82,17 +83,21 @@ export async function startService(
     await ops.close();
     throw error;
   }
+  let closing: Promise<void> | undefined;
   return {
     app,
     server,
     port: server.port,
     adminPort,
     operability: ops,
-    async close() {
-      await ops.drain();
-      await server.close();
-      await app.close();
-      await ops.close();
+    close() {
+      closing ??= (async () => {
+        await ops.drain();
+        await server.close();
+        await app.close();
+        await ops.close();
+      })();
+      return closing;
     },
   };
 }
