@@ -8,8 +8,14 @@ import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { errorMapping } from "../../src/server/error-mapping.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
 import type { KeyValueStore } from "../../src/storage/key-value-store.js";
+import { createRiakStore } from "../../src/storage/riak-store.js";
+import { startRiakTestCluster } from "./riak-node/index.js";
+import type { StoreKind } from "./service-under-test.js";
 
-/** The app over a real embedded store, called in memory through `createRouterTransport`. */
+/**
+ * The app over a real store (embedded, or a 3-node Riak test cluster), called
+ * in memory through `createRouterTransport`.
+ */
 export interface TestApp {
   readonly app: App;
   readonly store: KeyValueStore;
@@ -20,10 +26,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the app over a fresh embedded store in a temporary directory. */
-export async function createTestApp(options: AppOptions = {}): Promise<TestApp> {
+/** Builds the app over a fresh store: a temporary embedded store, or a fresh Riak test cluster. */
+export async function createTestApp(
+  options: AppOptions = {},
+  kind: StoreKind = "embedded",
+): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), "notification-app-"));
-  const store = await EmbeddedStore.open(dir);
+  const riak =
+    kind === "riak"
+      ? await startRiakTestCluster({
+          bucketTypes: { notifications: { allowMult: true, dvvEnabled: true } },
+        })
+      : undefined;
+  const store = riak
+    ? await createRiakStore({ nodes: riak.nodeList })
+    : await EmbeddedStore.open(dir);
   const build = (opts: AppOptions, closeStore: boolean): TestApp => {
     const app = createApp(store, opts);
     const transport = createRouterTransport((router) => app.routes(router), {
@@ -38,6 +55,7 @@ export async function createTestApp(options: AppOptions = {}): Promise<TestApp> 
       async close() {
         if (!closeStore) return;
         await app.close();
+        await riak?.close();
         await rm(dir, { recursive: true, force: true });
       },
     };
