@@ -19,6 +19,17 @@ afterAll(async () => {
   await sut.close();
 });
 
+/** A client that counts the calls it makes. */
+function countingClient(options: NotificationClientOptions) {
+  let calls = 0;
+  const counting: Interceptor = (next) => (request) => {
+    calls += 1;
+    return next(request);
+  };
+  const client = createNotificationClient(sut.baseUrl, { ...options, interceptors: [counting] });
+  return Object.assign(client, { calls: () => calls });
+}
+
 const clients: Record<string, NotificationClientOptions> = {
   grpc: { protocol: "grpc" },
   connect: { protocol: "connect" },
@@ -70,18 +81,13 @@ describe.each(Object.entries(clients))("the client over %s", (name, options) => 
     expect(first.notifications.map((n) => n.id)).toEqual(newestFirst.slice(0, 3));
     expect(second.notifications.map((n) => n.id)).toEqual(newestFirst.slice(3, 6));
 
-    let calls = 0;
-    const counting: Interceptor = (next) => (request) => {
-      calls += 1;
-      return next(request);
-    };
-    const counted = createNotificationClient(sut.baseUrl, { ...options, interceptors: [counting] });
+    const counted = countingClient(options);
     const iterated: string[] = [];
     for await (const notification of counted.listAllNotifications(username, { pageSize: 3 })) {
       iterated.push(notification.id);
     }
     expect(iterated).toEqual(newestFirst);
-    expect(calls).toBe(3);
+    expect(counted.calls()).toBe(3);
   });
 
   it("stops fetching pages when the loop is left", async () => {
@@ -90,14 +96,9 @@ describe.each(Object.entries(clients))("the client over %s", (name, options) => 
     for (let i = 0; i < 4; i++) {
       await client.createNotification(username, { category: "like", message: `${i}` });
     }
-    let calls = 0;
-    const counting: Interceptor = (next) => (request) => {
-      calls += 1;
-      return next(request);
-    };
-    const counted = createNotificationClient(sut.baseUrl, { ...options, interceptors: [counting] });
+    const counted = countingClient(options);
     for await (const _ of counted.listAllNotifications(username, { pageSize: 2 })) break;
-    expect(calls).toBe(1);
+    expect(counted.calls()).toBe(1);
   });
 
   it("deletes notifications by id, then all of them", async () => {
