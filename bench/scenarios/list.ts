@@ -1,0 +1,44 @@
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
+import { type Figure, loadFigure } from "../figure.js";
+import { benchRules, fillInbox } from "../fixtures.js";
+import { runLoad } from "../load-loop.js";
+import { protocols, type Scenario } from "../scenario.js";
+
+const fullList = 1000;
+
+/**
+ * ListNotifications (first page, default size) of a user whose list is full,
+ * with three rollup rules active, over gRPC on each store. The cursor has
+ * already moved, so each call reads and rolls up without writing.
+ */
+export const listScenario: Scenario = {
+  id: "list",
+  async run(context) {
+    const figures: Figure[] = [];
+    for (const store of context.options.stores) {
+      const host = await context.service(store);
+      const transport = createGrpcTransport({ baseUrl: host.baseUrl });
+      const notifications = createClient(NotificationService, transport);
+      const rules = createClient(RuleService, transport);
+      for (const rule of benchRules) await rules.putRule(rule);
+      context.progress(`filling the lister's list (${fullList}) on ${store}`);
+      await fillInbox((r) => notifications.createNotification(r), "lister", fullList);
+      await notifications.listNotifications({ username: "lister" });
+      const result = await runLoad(
+        () => notifications.listNotifications({ username: "lister" }),
+        context.load,
+      );
+      figures.push(
+        loadFigure(
+          `ListNotifications, full list, 3 rules · ${store} · ${protocols.grpc}`,
+          result,
+          context.baselines.get("grpc"),
+        ),
+      );
+    }
+    return figures;
+  },
+};
