@@ -1,9 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-/** Label names of the RPC metrics. */
-type RpcLabels = "method" | "protocol" | "code";
-/** Label names of the storage metrics. */
-type StorageLabels = "operation" | "bucket" | "outcome";
+const rpcLabels = ["method", "protocol", "code"] as const;
+const storageLabels = ["operation", "bucket", "outcome"] as const;
+type RpcLabels = (typeof rpcLabels)[number];
+type StorageLabels = (typeof storageLabels)[number];
 
 /**
  * The service's metrics, in a registry of their own (so that several services
@@ -38,13 +38,13 @@ export function createMetrics(): Metrics {
     rpcRequests: new Counter({
       name: "notification_rpc_requests_total",
       help: "RPC calls answered, by method, protocol and status code.",
-      labelNames: ["method", "protocol", "code"],
+      labelNames: rpcLabels,
       registers,
     }),
     rpcDuration: new Histogram({
       name: "notification_rpc_duration_seconds",
       help: "RPC call duration in seconds, by method, protocol and status code.",
-      labelNames: ["method", "protocol", "code"],
+      labelNames: rpcLabels,
       buckets: latencyBuckets,
       registers,
     }),
@@ -57,13 +57,13 @@ export function createMetrics(): Metrics {
     storageOperations: new Counter({
       name: "notification_storage_operations_total",
       help: "Storage calls, by operation, bucket and outcome.",
-      labelNames: ["operation", "bucket", "outcome"],
+      labelNames: storageLabels,
       registers,
     }),
     storageDuration: new Histogram({
       name: "notification_storage_duration_seconds",
       help: "Storage call duration in seconds, by operation, bucket and outcome.",
-      labelNames: ["operation", "bucket", "outcome"],
+      labelNames: storageLabels,
       buckets: latencyBuckets,
       registers,
     }),

@@ -25,13 +25,12 @@ describe("operability keys of config.yml", () => {
   it("refuses a limit that is not a positive integer, naming the key", () => {
     const text =
       "server:\n  max_streams: 0\n  max_streams_per_connection: lots\nstorage:\n  ping_timeout_ms: -1\n";
-    const error = (() => {
-      try {
-        parseConfig(text, {}, "test.yml");
-      } catch (e) {
-        return e;
-      }
-    })();
+    let error: unknown;
+    try {
+      parseConfig(text, {}, "test.yml");
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
       "test.yml: server.max_streams must be a positive integer (got 0)",
