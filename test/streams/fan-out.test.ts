@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
+import { createNotification } from "./create-notification.js";
 import { type RedisServer, startRedisServer } from "./redis-server.js";
 import { eventually, StreamReader } from "./stream-reader.js";
 import { type TransportName, transports } from "./transports.js";
@@ -55,15 +56,8 @@ describe("Subscribe across instances over Redis", () => {
     readers.push(reader);
     return reader;
   };
-  const create = async (sut: ServiceUnderTest, username: string) => {
-    const { notification } = await client(sut).createNotification({
-      username,
-      category: "like",
-      message: "hi",
-    });
-    if (!notification) throw new Error("no notification");
-    return notification.id;
-  };
+  const create = async (sut: ServiceUnderTest, username: string) =>
+    (await createNotification(client(sut), username)).id;
 
   it("a subscriber on one instance receives what is created and deleted through either", async () => {
     const username = `fan-${users++}`;

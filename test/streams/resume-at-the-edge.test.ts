@@ -12,6 +12,7 @@ import { type App, createApp } from "../../src/app.js";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { errorMapping } from "../../src/server/error-mapping.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
+import { createNotification } from "./create-notification.js";
 import { GatedStore, type HoldPoint } from "./gated-store.js";
 import { StreamReader } from "./stream-reader.js";
 
@@ -40,15 +41,7 @@ describe("Subscribe while notifications are created during its storage read", ()
     await rm(dir, { recursive: true, force: true });
   });
 
-  const create = async (username: string) => {
-    const { notification } = await notifications.createNotification({
-      username,
-      category: "like",
-      message: "hi",
-    });
-    if (!notification) throw new Error("no notification");
-    return notification.id;
-  };
+  const create = async (username: string) => (await createNotification(notifications, username)).id;
   const createSome = async (username: string, count: number) => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) ids.push(await create(username));
@@ -57,20 +50,33 @@ describe("Subscribe while notifications are created during its storage read", ()
 
   const points: HoldPoint[] = ["before", "after"];
 
+  /**
+   * Creates three notifications, subscribes (resuming after the first when
+   * `resume`), creates three more while the stream's read waits at `point`,
+   * then one more once the stream is live, and reads until that one arrives.
+   */
+  const subscribeAcrossTheRead = async (point: HoldPoint, resume: boolean) => {
+    const username = `edge-${users++}`;
+    const early = await createSome(username, 3);
+    const hold = store.hold(point);
+    const reader = StreamReader.open(transport, {
+      username,
+      after: resume ? (early[0] ?? "") : "",
+    });
+    await hold.reached;
+    const during = await createSome(username, 3);
+    hold.release();
+    await reader.live();
+    const late = await create(username);
+    await reader.until((r) => r.ids().includes(late), "the notification created after");
+    await reader.cancel();
+    return { early, during, late, reader };
+  };
+
   it.each(points)(
     "resuming: the replay and the live events join with no gap and no duplicate (held %s the read)",
     async (point) => {
-      const username = `edge-${users++}`;
-      const early = await createSome(username, 3);
-      const hold = store.hold(point);
-      const reader = StreamReader.open(transport, { username, after: early[0] ?? "" });
-      await hold.reached;
-      const during = await createSome(username, 3);
-      hold.release();
-      await reader.live();
-      const late = await create(username);
-      await reader.until((r) => r.ids().includes(late), "the notification created after");
-      await reader.cancel();
+      const { early, during, late, reader } = await subscribeAcrossTheRead(point, true);
       expect(reader.ids()).toEqual([...early.slice(1), ...during, late]);
     },
   );
@@ -78,17 +84,7 @@ describe("Subscribe while notifications are created during its storage read", ()
   it.each(points)(
     "live only: the state counts what the read saw, and only the rest comes as events (held %s the read)",
     async (point) => {
-      const username = `edge-${users++}`;
-      await createSome(username, 3);
-      const hold = store.hold(point);
-      const reader = StreamReader.open(transport, { username });
-      await hold.reached;
-      const during = await createSome(username, 3);
-      hold.release();
-      await reader.live();
-      const late = await create(username);
-      await reader.until((r) => r.ids().includes(late), "the notification created after");
-      await reader.cancel();
+      const { during, late, reader } = await subscribeAcrossTheRead(point, false);
       const state = reader.events[0]?.event;
       const seenByRead = point === "before" ? 6 : 3;
       expect(state?.case === "state" && state.value.unseenCount).toBe(seenByRead);

@@ -7,6 +7,7 @@ import {
   startServiceUnderTest,
   storeKinds,
 } from "../support/service-under-test.js";
+import { createNotification } from "./create-notification.js";
 import { eventually, StreamReader } from "./stream-reader.js";
 
 describe.each(storeKinds)("Subscribe with after: replay, then live (%s store)", (kind) => {
@@ -37,15 +38,7 @@ describe.each(storeKinds)("Subscribe with after: replay, then live (%s store)", 
     readers.push(reader);
     return reader;
   };
-  const create = async (username: string) => {
-    const { notification } = await notifications.createNotification({
-      username,
-      category: "like",
-      message: "hi",
-    });
-    if (!notification) throw new Error("no notification");
-    return notification.id;
-  };
+  const create = async (username: string) => (await createNotification(notifications, username)).id;
 
   it("replays the stored notifications newer than after, oldest first, then goes live", async () => {
     const username = `replay-${users++}`;

@@ -7,6 +7,7 @@ import {
   startServiceUnderTest,
   storeKinds,
 } from "../support/service-under-test.js";
+import { createNotification } from "./create-notification.js";
 import { StreamReader } from "./stream-reader.js";
 import { type TransportName, transportNames, transports } from "./transports.js";
 
@@ -35,16 +36,8 @@ describe.each(storeKinds)("Subscribe: events over every protocol (%s store)", (k
     readers.push(reader);
     return reader;
   };
-  const create = async (username: string, message = "hello") => {
-    const { notification } = await notifications.createNotification({
-      username,
-      category: "like",
-      message,
-      properties: { post: "42" },
-    });
-    if (!notification) throw new Error("no notification");
-    return notification;
-  };
+  const create = (username: string, message = "hello") =>
+    createNotification(notifications, username, message, { post: "42" });
 
   for (const name of transportNames) {
     it(`sends the state, then creates, deletes and a delete-all as they happen, over ${name}`, async () => {
