@@ -43,6 +43,8 @@ export class RedisEventBus implements EventBus {
   private readonly prefix: string;
   private readonly logger: Logger | undefined;
   private readonly healthCheck: NodeJS.Timeout;
+  private readyWait: Promise<void> | undefined;
+  private pinging = false;
   private closed = false;
 
   constructor(options: RedisEventBusOptions) {
@@ -119,7 +121,7 @@ export class RedisEventBus implements EventBus {
   }
 
   private async join(username: string): Promise<void> {
-    await this.whenReady(this.subscriber);
+    await this.subscriberReady();
     await this.subscriber.subscribe(this.prefix + username);
   }
 
@@ -175,30 +177,44 @@ export class RedisEventBus implements EventBus {
   }
 
   private checkSubscriber(): void {
-    if (this.subscriber.status !== "ready") return;
-    this.subscriber.ping().catch((error: unknown) => {
-      if (this.closed) return;
-      this.logger?.warn({ err: error }, "Redis did not answer a ping: reconnecting");
-      // A silent connection may be losing events: drop it (ending local
-      // streams, see subscriberClosed) and let ioredis connect again.
-      this.subscriber.disconnect(true);
-    });
+    // One ping at a time: a hung server must be dropped once, not once per ping.
+    if (this.pinging || this.subscriber.status !== "ready") return;
+    this.pinging = true;
+    this.subscriber
+      .ping()
+      .catch((error: unknown) => {
+        if (this.closed) return;
+        this.logger?.warn({ err: error }, "Redis did not answer a ping: reconnecting");
+        // A silent connection may be losing events: cut it (ending local
+        // streams, see subscriberClosed) and let ioredis connect again. A
+        // polite close would wait for the silent server to answer.
+        this.subscriber.stream.destroy();
+      })
+      .finally(() => {
+        this.pinging = false;
+      });
   }
 
-  /** Resolves once the client is connected; rejects after the command timeout. */
-  private whenReady(client: Redis): Promise<void> {
-    if (client.status === "ready") return Promise.resolve();
-    return new Promise((resolve, reject) => {
+  /**
+   * Resolves once the subscriber connection is up; rejects after the command
+   * timeout. Every user joining meanwhile shares one wait (one listener).
+   */
+  private subscriberReady(): Promise<void> {
+    if (this.subscriber.status === "ready") return Promise.resolve();
+    this.readyWait ??= new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        client.off("ready", ready);
+        this.subscriber.off("ready", ready);
         reject(new Error(`not connected within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       const ready = () => {
         clearTimeout(timer);
         resolve();
       };
-      client.once("ready", ready);
+      this.subscriber.once("ready", ready);
+    }).finally(() => {
+      this.readyWait = undefined;
     });
+    return this.readyWait;
   }
 }
 
