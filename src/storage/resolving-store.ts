@@ -1,5 +1,6 @@
 import { GroupCommitter } from "./group-commit.js";
 import type { BucketName, CallOptions, KeyValueStore } from "./key-value-store.js";
+import { RecentValues } from "./recent-values.js";
 
 /** How one kind of record is stored, merged and changed. */
 export interface RecordType<V, C> {
@@ -8,7 +9,12 @@ export interface RecordType<V, C> {
   decode(bytes: Uint8Array): V;
   /** Encodes the resolved value to write back. */
   encode(key: string, value: V): Uint8Array;
-  /** Resolves siblings into one value; called with none for an absent key. */
+  /**
+   * Resolves siblings into one value; called with none for an absent key.
+   * Merging the decoded encoding of a value that `apply` returned gives that
+   * value back (merging is idempotent), so a value just written is used as
+   * the resolution of the bytes written.
+   */
   merge(siblings: readonly V[]): V | undefined;
   /** Applies queued changes in order; undefined deletes the key. */
   apply(current: V | undefined, changes: readonly C[]): V | undefined;
@@ -26,6 +32,8 @@ export type SiblingObserver = (bucket: BucketName, siblings: number) => void;
  */
 export class ResolvingStore<V, C> {
   private readonly writer: GroupCommitter<C | undefined>;
+  // A key holding one sibling that this instance wrote or read last resolves without decoding.
+  private readonly recent = new RecentValues<V>();
 
   constructor(
     private readonly store: KeyValueStore,
@@ -39,7 +47,7 @@ export class ResolvingStore<V, C> {
   async read(key: string, options?: CallOptions): Promise<V | undefined> {
     const { values } = await this.store.get(this.type.bucket, key, options);
     this.observeSiblings(this.type.bucket, values.length);
-    const value = this.type.merge(values.map((v) => this.type.decode(v)));
+    const value = this.resolve(key, values);
     // Read repair: writing the merge back keeps siblings from piling up. Its
     // failure is not the reader's: the next write resolves them again.
     if (values.length > 1) this.writer.submit(key, undefined).catch(() => {});
@@ -64,13 +72,26 @@ export class ResolvingStore<V, C> {
   private async commit(key: string, queued: readonly (C | undefined)[]): Promise<void> {
     const { values, context } = await this.store.get(this.type.bucket, key);
     this.observeSiblings(this.type.bucket, values.length);
-    const current = this.type.merge(values.map((v) => this.type.decode(v)));
+    const current = this.resolve(key, values);
     const changes = queued.filter((c): c is C => c !== undefined);
     const next = this.type.apply(current, changes);
     if (next === undefined) {
+      this.recent.delete(key);
       if (context !== undefined) await this.store.delete(this.type.bucket, key, context);
       return;
     }
-    await this.store.put(this.type.bucket, key, this.type.encode(key, next), context);
+    const bytes = this.type.encode(key, next);
+    await this.store.put(this.type.bucket, key, bytes, context);
+    this.recent.set(key, bytes, next);
+  }
+
+  /** Decodes and merges the siblings read, unless they are the one sibling seen last. */
+  private resolve(key: string, values: readonly Uint8Array[]): V | undefined {
+    const only = values.length === 1 ? values[0] : undefined;
+    const known = only && this.recent.get(key, only);
+    if (known !== undefined) return known;
+    const value = this.type.merge(values.map((v) => this.type.decode(v)));
+    if (only && value !== undefined) this.recent.set(key, only, value);
+    return value;
   }
 }
