@@ -50,7 +50,7 @@ export function idAfter(id: string): string {
   return KSUID.fromParts(parsed.date.getTime(), incrementPayload(parsed.payload)).string;
 }
 
-/** The payload plus one, as a 128-bit big-endian number; on overflow, the next second. */
+/** The payload plus one, as a 128-bit big-endian number; throws rather than wrap on overflow. */
 function incrementPayload(payload: Buffer): Buffer {
   const next = Buffer.from(payload);
   for (let i = next.length - 1; i >= 0; i--) {

@@ -73,7 +73,8 @@ export function applyChanges(
  * different instances are ordered only as well as their clocks agree, so its
  * fresh id `upTo` as the mark would miss a notification created just before
  * it by an instance whose clock is ahead (a greater id) and swallow one
- * created just after it by an instance whose clock is behind (a smaller one). The mark is therefore the newest id it knew of, listed or deleted,
+ * created just after it by an instance whose clock is behind (a smaller
+ * one). The mark is therefore the newest id it knew of, listed or deleted,
  * but never above `upTo`; what it read above the mark gets a tombstone.
  * Returns the new mark and adds the tombstones to `deletedIds`.
  */
