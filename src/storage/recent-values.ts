@@ -2,14 +2,19 @@
  * The resolved values of the keys read or written last, each beside the
  * stored bytes it stands for, so that reading those same bytes again (the
  * common case: a key holds one sibling, the one this instance just wrote or
- * read) costs a byte comparison instead of a decode and a merge. Holds at
- * most `capacity` keys, dropping the least recently used.
+ * read) costs a byte comparison instead of a decode and a merge. Holds the
+ * keys used last whose stored bytes fit in `maxBytes`, dropping the least
+ * recently used.
  */
 export class RecentValues<V> {
   private readonly entries = new Map<string, { bytes: Uint8Array; value: V }>();
+  private bytesHeld = 0;
 
-  /** @param capacity keys kept. Default 16: a full list's bytes and value take about 0.5 MB. */
-  constructor(private readonly capacity = 16) {}
+  /**
+   * @param maxBytes stored bytes kept. Default 8 MiB: some 65 full lists
+   * (about 120 KB each), whose decoded values take about three times more.
+   */
+  constructor(private readonly maxBytes = 8 * 1024 * 1024) {}
 
   /** The value remembered for `key` when it was remembered for exactly `bytes`. */
   get(key: string, bytes: Uint8Array): V | undefined {
@@ -23,17 +28,21 @@ export class RecentValues<V> {
 
   /** Remembers that `bytes`, stored under `key`, resolve to `value`. */
   set(key: string, bytes: Uint8Array, value: V): void {
-    this.entries.delete(key);
+    this.delete(key);
     this.entries.set(key, { bytes, value });
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    this.bytesHeld += bytes.byteLength;
+    for (const oldest of this.entries.keys()) {
+      if (this.bytesHeld <= this.maxBytes) break;
+      this.delete(oldest);
     }
   }
 
   /** Forgets `key`. */
   delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
     this.entries.delete(key);
+    this.bytesHeld -= entry.bytes.byteLength;
   }
 }
 

@@ -32,7 +32,7 @@ export type SiblingObserver = (bucket: BucketName, siblings: number) => void;
  */
 export class ResolvingStore<V, C> {
   private readonly writer: GroupCommitter<C | undefined>;
-  // A key holding one sibling that this instance wrote or read last resolves without decoding.
+  // A key holding the one sibling this instance wrote or read last resolves without decoding.
   private readonly recent = new RecentValues<V>();
 
   constructor(

@@ -20,15 +20,26 @@ describe("RecentValues", () => {
     expect(recent.get("k", bytes("abc"))).toBeUndefined();
   });
 
-  it("keeps the most recently used keys", () => {
-    const recent = new RecentValues<number>(2);
+  it("keeps the most recently used keys whose bytes fit", () => {
+    const recent = new RecentValues<number>(4);
     recent.set("a", bytes("a"), 1);
     recent.set("b", bytes("b"), 2);
+    recent.set("c", bytes("cc"), 3);
     recent.get("a", bytes("a"));
-    recent.set("c", bytes("c"), 3);
+    recent.set("d", bytes("d"), 4);
     expect(recent.get("b", bytes("b"))).toBeUndefined();
     expect(recent.get("a", bytes("a"))).toBe(1);
-    expect(recent.get("c", bytes("c"))).toBe(3);
+    expect(recent.get("d", bytes("d"))).toBe(4);
+    recent.set("c", bytes("cccc"), 5);
+    expect([..."abcd"].map((k) => recent.get(k, bytes(k === "c" ? "cccc" : k)))).toEqual([
+      undefined,
+      undefined,
+      5,
+      undefined,
+    ]);
+    recent.set("e", bytes("eeeee"), 6);
+    expect(recent.get("e", bytes("eeeee"))).toBeUndefined();
+    expect(recent.get("c", bytes("cccc"))).toBeUndefined();
   });
 });
 
