@@ -6,9 +6,9 @@ export interface Figure {
   readonly name: string;
   /** Calls answered per second. */
   readonly opsPerSecond?: number;
-  /** The baseline figure `ratio` divides by, measured in the same run. */
-  readonly baseline?: string;
-  /** `opsPerSecond` over the baseline's: the share of the no-op's rate this call keeps. */
+  /** The no-op baseline's rate over the same protocol, measured in turns with this figure. */
+  readonly baselineOpsPerSecond?: number;
+  /** `opsPerSecond` over `baselineOpsPerSecond`: the share of the no-op's rate this call keeps. */
   readonly ratio?: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
@@ -21,14 +21,15 @@ export interface Figure {
   readonly skipped?: string;
 }
 
-/** A throughput figure from a load run, with its ratio to `baseline` when given. */
-export function loadFigure(name: string, result: LoadResult, baseline?: Figure): Figure {
-  const base = baseline?.opsPerSecond;
+/** A throughput figure from a load run, with its ratio to the baseline's run when given. */
+export function loadFigure(name: string, result: LoadResult, baseline?: LoadResult): Figure {
   return {
     name,
     opsPerSecond: result.opsPerSecond,
-    ...(baseline &&
-      base !== undefined && { baseline: baseline.name, ratio: result.opsPerSecond / base }),
+    ...(baseline && {
+      baselineOpsPerSecond: baseline.opsPerSecond,
+      ratio: result.opsPerSecond / baseline.opsPerSecond,
+    }),
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     ...(result.errors > 0 && { errors: result.errors, firstError: result.firstError ?? "" }),

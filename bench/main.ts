@@ -5,6 +5,7 @@ import { writeFile } from "node:fs/promises";
 import type { StoreKind } from "../test/support/service-under-test.js";
 import { type BenchOptions, parseBenchOptions, usage } from "./cli-options.js";
 import type { Figure } from "./figure.js";
+import { measureInTurns } from "./measure.js";
 import { formatFigures, makeReport } from "./report.js";
 import type { BenchContext, Scenario } from "./scenario.js";
 import { baselineScenario } from "./scenarios/baseline.js";
@@ -63,6 +64,8 @@ async function runScenarios(options: BenchOptions): Promise<Figure[]> {
       durationMs: options.durationMs,
       warmupMs: options.warmupMs,
     },
+    measure: (protocol, calls) =>
+      measureInTurns(context.baselines.get(protocol), calls, context.load),
     progress: (line) => console.error(`· ${line}`),
   };
   const figures: Figure[] = [];

@@ -1,7 +1,7 @@
 import type { StoreKind } from "../test/support/service-under-test.js";
 import type { BenchOptions } from "./cli-options.js";
 import type { Figure } from "./figure.js";
-import type { LoadOptions } from "./load-loop.js";
+import type { Call, LoadOptions } from "./load-loop.js";
 import type { ServiceHost } from "./service-host.js";
 
 /** The wire protocols the figures use, as the table names them. */
@@ -19,10 +19,15 @@ export interface BenchContext {
   readonly options: BenchOptions;
   /** The service over `store`, started on first use and shared by the scenarios of the run. */
   service(store: StoreKind): Promise<ServiceHost>;
-  /** The no-op baseline of each protocol: the baseline scenario sets them, first in the run. */
-  readonly baselines: Map<Protocol, Figure>;
+  /** The no-op call of each protocol: the baseline scenario sets them, first in the run. */
+  readonly baselines: Map<Protocol, Call>;
   /** The load options of a throughput figure: the run's duration, warm-up and concurrency. */
   readonly load: LoadOptions;
+  /**
+   * Measures throughput figures, one per named call, in turns with the
+   * protocol's no-op (see `measureInTurns`), each with its ratio to the no-op.
+   */
+  measure(protocol: Protocol, calls: Readonly<Record<string, Call>>): Promise<Figure[]>;
   /** Reports progress (on stderr, apart from the table). */
   progress(line: string): void;
 }

@@ -1,9 +1,8 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
-import { type Figure, loadFigure } from "../figure.js";
+import type { Figure } from "../figure.js";
 import { fillInbox, notificationRequest } from "../fixtures.js";
-import { runLoad } from "../load-loop.js";
 import { protocols, type Scenario } from "../scenario.js";
 
 const users = 1000;
@@ -18,36 +17,25 @@ export const createScenario: Scenario = {
   id: "create",
   async run(context) {
     const figures: Figure[] = [];
-    const baseline = context.baselines.get("grpc");
     for (const store of context.options.stores) {
       const host = await context.service(store);
       const client = createClient(
         NotificationService,
         createGrpcTransport({ baseUrl: host.baseUrl }),
       );
-      const roundRobin = await runLoad(
-        (i) => client.createNotification(notificationRequest(`rr-${i % users}`, i)),
-        context.load,
-      );
       figures.push(
-        loadFigure(
-          `CreateNotification, ${users} users round-robin · ${store} · ${protocols.grpc}`,
-          roundRobin,
-          baseline,
-        ),
+        ...(await context.measure("grpc", {
+          [`CreateNotification, ${users} users round-robin · ${store} · ${protocols.grpc}`]: (i) =>
+            client.createNotification(notificationRequest(`rr-${i % users}`, i)),
+        })),
       );
       context.progress(`filling the hot user's list (${fullList}) on ${store}`);
       await fillInbox((r) => client.createNotification(r), "hot", fullList);
-      const hot = await runLoad(
-        (i) => client.createNotification(notificationRequest("hot", i)),
-        context.load,
-      );
       figures.push(
-        loadFigure(
-          `CreateNotification, one hot user, full list · ${store} · ${protocols.grpc}`,
-          hot,
-          baseline,
-        ),
+        ...(await context.measure("grpc", {
+          [`CreateNotification, one hot user, full list · ${store} · ${protocols.grpc}`]: (i) =>
+            client.createNotification(notificationRequest("hot", i)),
+        })),
       );
     }
     return figures;

@@ -2,9 +2,8 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
-import { type Figure, loadFigure } from "../figure.js";
+import type { Figure } from "../figure.js";
 import { benchRules, fillInbox } from "../fixtures.js";
-import { runLoad } from "../load-loop.js";
 import { protocols, type Scenario } from "../scenario.js";
 
 const fullList = 1000;
@@ -29,13 +28,12 @@ export const listScenario: Scenario = {
       await fillInbox((r) => notifications.createNotification(r), "lister", fullList);
       const page = await notifications.listNotifications({ username: "lister" });
       const shown = page.notifications.reduce((sum, n) => sum + 1 + n.notifications.length, 0);
-      const result = await runLoad(
-        () => notifications.listNotifications({ username: "lister" }),
-        context.load,
-      );
-      const name = `ListNotifications, full list, 3 rules · ${store} · ${protocols.grpc}`;
+      const [figure] = await context.measure("grpc", {
+        [`ListNotifications, full list, 3 rules · ${store} · ${protocols.grpc}`]: () =>
+          notifications.listNotifications({ username: "lister" }),
+      });
       figures.push({
-        ...loadFigure(name, result, context.baselines.get("grpc")),
+        ...(figure as Figure),
         // Rollup children travel with their heads: one page carries far more than 20.
         extra: { itemsPerPage: page.notifications.length, notificationsPerPage: shown },
       });

@@ -1,7 +1,6 @@
-import { type Figure, loadFigure } from "../figure.js";
+import type { Figure } from "../figure.js";
 import { notificationRequest } from "../fixtures.js";
 import { Http1JsonClient } from "../http1-json-client.js";
-import { type LoadResult, runInterleaved } from "../load-loop.js";
 import { protocols, type Scenario } from "../scenario.js";
 
 const listed = 20;
@@ -11,7 +10,8 @@ const rpc = "/notification.v1.NotificationService";
 /**
  * The REST transcoder's overhead: the same RPCs over REST and over Connect
  * JSON, both HTTP/1.1 through one bare client, so the difference is the
- * server's, measured in turns so that outside load falls on both alike. ListNotifications of a 20-item inbox (GET) and CreateNotification
+ * server's, measured in turns (with the no-op) so that outside load falls on
+ * all alike. ListNotifications of a 20-item inbox (GET) and CreateNotification
  * over 1,000 users round-robin (POST with a body).
  */
 export const restScenario: Scenario = {
@@ -49,24 +49,13 @@ export const restScenario: Scenario = {
         },
       };
       const figures: Figure[] = [];
-      const baseline = context.baselines.get("connect");
       for (const [call, pair] of Object.entries(pairs)) {
-        const [connect, rest] = (await runInterleaved([pair.connect, pair.rest], context.load)) as [
-          LoadResult,
-          LoadResult,
-        ];
-        figures.push(
-          loadFigure(`${call} · ${host.store} · ${protocols.connect}`, connect, baseline),
-        );
-        const restFigure = loadFigure(
-          `${call} · ${host.store} · ${protocols.rest}`,
-          rest,
-          baseline,
-        );
-        figures.push({
-          ...restFigure,
-          extra: { restOverConnect: rest.opsPerSecond / connect.opsPerSecond },
-        });
+        const [connect, rest] = (await context.measure("connect", {
+          [`${call} · ${host.store} · ${protocols.connect}`]: pair.connect,
+          [`${call} · ${host.store} · ${protocols.rest}`]: pair.rest,
+        })) as [Figure, Figure];
+        const restOverConnect = (rest.opsPerSecond ?? 0) / (connect.opsPerSecond ?? 1);
+        figures.push(connect, { ...rest, extra: { restOverConnect } });
       }
       return figures;
     } finally {
