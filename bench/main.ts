@@ -58,6 +58,10 @@ async function runScenarios(options: BenchOptions): Promise<Figure[]> {
       }
       return host;
     },
+    freshService(store) {
+      context.progress(`starting a fresh service on the ${store} store`);
+      return startServiceHost(store, nodeOptions);
+    },
     baselines: new Map(),
     load: {
       concurrency: options.concurrency,

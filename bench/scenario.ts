@@ -19,6 +19,12 @@ export interface BenchContext {
   readonly options: BenchOptions;
   /** The service over `store`, started on first use and shared by the scenarios of the run. */
   service(store: StoreKind): Promise<ServiceHost>;
+  /**
+   * A new service process over a fresh store, for figures that earlier load
+   * would skew (memory: a heap grown by earlier scenarios absorbs new objects
+   * without growing RSS). The caller closes it.
+   */
+  freshService(store: StoreKind): Promise<ServiceHost>;
   /** The no-op call of each protocol: the baseline scenario sets them, first in the run. */
   readonly baselines: Map<Protocol, Call>;
   /** The load options of a throughput figure: the run's duration, warm-up and concurrency. */

@@ -14,16 +14,16 @@ const deliveryTimeoutMs = 60_000;
 const streamsPerConnection = 50;
 
 /**
- * Subscribe fan-out over gRPC: N subscribers, one user each. Memory per idle
- * subscriber is the service's RSS growth (after full GCs) from opening the N
- * streams, divided by N. Then each user gets one notification; delivery
+ * Subscribe fan-out over gRPC, on a service process of its own: N
+ * subscribers, one user each. Memory per idle subscriber is the service's RSS
+ * (and heap) growth, after full GCs, from opening the N streams, divided by N. Then each user gets one notification; delivery
  * latency runs from sending its CreateNotification to its arrival on the stream.
  */
 export const subscribeScenario: Scenario = {
   id: "subscribe",
   async run(context) {
     const n = context.options.subscribers;
-    const host = await context.service(context.options.stores[0] ?? "embedded");
+    const host = await context.freshService(context.options.stores[0] ?? "embedded");
     const connections = Array.from({ length: Math.ceil(n / streamsPerConnection) }, () =>
       createClient(StreamService, createGrpcTransport({ baseUrl: host.baseUrl })),
     );
@@ -101,6 +101,7 @@ export const subscribeScenario: Scenario = {
       return [timedOut ? { ...figure, errors: n - latencies.length } : figure];
     } finally {
       abort.abort();
+      await host.close();
     }
   },
 };
