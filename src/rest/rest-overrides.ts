@@ -15,8 +15,8 @@ export interface RestOverride {
   readonly commaLists?: readonly string[];
   /**
    * A `commaLists` parameter that is present but names nothing (`?ids=`)
-   * answers success without calling the method, rather than reaching it as
-   * an empty list (which, for a delete, means "everything").
+   * reaches the method as a list of one empty entry, which names nothing,
+   * rather than as an empty list (which, for a delete, means "everything").
    */
   readonly emptyListIsNoop?: boolean;
   /** Scalar response fields written even when false, 0 or empty. */

@@ -98,11 +98,13 @@ export function createRestTranscoder(
       ...(override.commaLists && { commaLists: override.commaLists }),
     });
     const range = applyRange(req, route, override, json);
-    if (
-      override.emptyListIsNoop &&
-      override.commaLists?.some((name) => namesNothing(query, name))
-    ) {
-      return { status: override.status ?? 200, headers: {} };
+    if (override.emptyListIsNoop) {
+      // The method still runs (input checked, call logged and counted), with a
+      // list whose one entry names nothing, rather than an empty list that would
+      // mean "everything".
+      for (const name of override.commaLists ?? []) {
+        if (namesNothing(query, name)) json[name] = [""];
+      }
     }
     let input: Message;
     try {

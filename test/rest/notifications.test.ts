@@ -201,6 +201,9 @@ describe.each(storeKinds)("REST notifications (%s store)", (kind) => {
         expect((await rest.delete(`/v1/notifications/a8${query}`)).status).toBe(204);
         expect(topIds((await rest.get("/v1/notifications/a8")).body)).toEqual(topIds(items));
       }
+      const badUser = await rest.delete("/v1/notifications/a%20b?ids=");
+      expect(badUser.status).toBe(400);
+      expect(JSON.stringify(badUser.body)).toMatch(/username/);
       expect((await rest.delete("/v1/notifications/a8")).status).toBe(204);
       const after = await rest.get("/v1/notifications/a8");
       expect(after.status).toBe(200);
