@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { StreamService } from "../../src/gen/notification/v1/stream_pb.js";
@@ -24,9 +24,15 @@ export const subscribeScenario: Scenario = {
   async run(context) {
     const n = context.options.subscribers;
     const host = await context.freshService(context.options.stores[0] ?? "embedded");
-    const connections = Array.from({ length: Math.ceil(n / streamsPerConnection) }, () =>
-      createClient(StreamService, createGrpcTransport({ baseUrl: host.baseUrl })),
-    );
+    const connections: Client<typeof StreamService>[] = [];
+    const connectionFor = (i: number) => {
+      const index = Math.floor(i / streamsPerConnection);
+      const existing = connections[index];
+      if (existing) return existing;
+      const created = createClient(StreamService, createGrpcTransport({ baseUrl: host.baseUrl }));
+      connections[index] = created;
+      return created;
+    };
     const notifications = createClient(
       NotificationService,
       createGrpcTransport({ baseUrl: host.baseUrl }),
@@ -44,9 +50,8 @@ export const subscribeScenario: Scenario = {
     const subscribe = (i: number) =>
       new Promise<void>((ready, fail) => {
         const username = `sub-${i}`;
-        const streams = connections[Math.floor(i / streamsPerConnection)] ?? connections[0];
+        const streams = connectionFor(i);
         const consume = async () => {
-          if (!streams) return;
           for await (const message of streams.subscribe({ username }, { signal: abort.signal })) {
             if (message.event.case === "state") ready();
             if (message.event.case !== "notification") continue;
