@@ -3,8 +3,8 @@
  * stored bytes it stands for, so that reading those same bytes again (the
  * common case: a key holds one sibling, the one this instance just wrote or
  * read) costs a byte comparison instead of a decode and a merge. Holds the
- * keys used last whose stored bytes fit in `maxBytes`, dropping the least
- * recently used.
+ * keys used last, at most `maxKeys` and `maxBytes` of stored bytes, dropping
+ * the least recently used.
  */
 export class RecentValues<V> {
   private readonly entries = new Map<string, { bytes: Uint8Array; value: V }>();
@@ -13,8 +13,13 @@ export class RecentValues<V> {
   /**
    * @param maxBytes stored bytes kept. Default 8 MiB: some 65 full lists
    * (about 120 KB each), whose decoded values take about three times more.
+   * @param maxKeys keys kept, which bounds the memory of small values (a
+   * cursor is some 100 bytes). Default 4096.
    */
-  constructor(private readonly maxBytes = 8 * 1024 * 1024) {}
+  constructor(
+    private readonly maxBytes = 8 * 1024 * 1024,
+    private readonly maxKeys = 4096,
+  ) {}
 
   /** The value remembered for `key` when it was remembered for exactly `bytes`. */
   get(key: string, bytes: Uint8Array): V | undefined {
@@ -32,7 +37,7 @@ export class RecentValues<V> {
     this.entries.set(key, { bytes, value });
     this.bytesHeld += bytes.byteLength;
     for (const oldest of this.entries.keys()) {
-      if (this.bytesHeld <= this.maxBytes) break;
+      if (this.bytesHeld <= this.maxBytes && this.entries.size <= this.maxKeys) break;
       this.delete(oldest);
     }
   }

@@ -41,6 +41,12 @@ describe("RecentValues", () => {
     expect(recent.get("e", bytes("eeeee"))).toBeUndefined();
     expect(recent.get("c", bytes("cccc"))).toBeUndefined();
   });
+
+  it("keeps at most maxKeys keys, however small", () => {
+    const recent = new RecentValues<number>(1000, 2);
+    for (const [i, key] of ["a", "b", "c"].entries()) recent.set(key, bytes(key), i);
+    expect(["a", "b", "c"].map((k) => recent.get(k, bytes(k)))).toEqual([undefined, 1, 2]);
+  });
 });
 
 // Values are sorted string lists; merging is their union, a change appends one.
