@@ -12,7 +12,8 @@ export class RecentValues<V> {
 
   /**
    * @param maxBytes stored bytes kept. Default 8 MiB: some 65 full lists
-   * (about 120 KB each), whose decoded values take about three times more.
+   * (about 125 KB each), whose decoded values take some 2.5 times as much
+   * (about 30 MB in all).
    * @param maxKeys keys kept, which bounds the memory of small values (a
    * cursor is some 100 bytes). Default 4096.
    */
