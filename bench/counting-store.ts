@@ -1,12 +1,8 @@
-import type {
-  BucketName,
-  CallOptions,
-  KeyValueStore,
-  SiblingRead,
-} from "../src/storage/key-value-store.js";
+import { ForwardingStore } from "../src/storage/forwarding-store.js";
+import type { BucketName, CallOptions, SiblingRead } from "../src/storage/key-value-store.js";
 
 /** A {@link KeyValueStore} that counts what passes through it to another. */
-export class CountingStore implements KeyValueStore {
+export class CountingStore extends ForwardingStore {
   /** Bytes of every value written so far. */
   bytesPut = 0;
   puts = 0;
@@ -14,16 +10,14 @@ export class CountingStore implements KeyValueStore {
   bytesRead = 0;
   gets = 0;
 
-  constructor(private readonly inner: KeyValueStore) {}
-
-  async get(bucket: BucketName, key: string, options?: CallOptions): Promise<SiblingRead> {
+  override async get(bucket: BucketName, key: string, options?: CallOptions): Promise<SiblingRead> {
     const read = await this.inner.get(bucket, key, options);
     this.gets++;
     for (const value of read.values) this.bytesRead += value.byteLength;
     return read;
   }
 
-  put(
+  override put(
     bucket: BucketName,
     key: string,
     value: Uint8Array,
@@ -33,22 +27,5 @@ export class CountingStore implements KeyValueStore {
     this.puts++;
     this.bytesPut += value.byteLength;
     return this.inner.put(bucket, key, value, context, options);
-  }
-
-  delete(
-    bucket: BucketName,
-    key: string,
-    context: Uint8Array | undefined,
-    options?: CallOptions,
-  ): Promise<void> {
-    return this.inner.delete(bucket, key, context, options);
-  }
-
-  ping(options?: CallOptions): Promise<void> {
-    return this.inner.ping(options);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

@@ -1,3 +1,4 @@
+import { ForwardingStore } from "../storage/forwarding-store.js";
 import type {
   BucketName,
   CallOptions,
@@ -11,41 +12,39 @@ import type { Metrics } from "./metrics.js";
  * wraps (`notification_storage_operations_total`,
  * `notification_storage_duration_seconds`) and otherwise passes it through.
  */
-export class MeteredStore implements KeyValueStore {
+export class MeteredStore extends ForwardingStore {
   constructor(
-    private readonly store: KeyValueStore,
+    inner: KeyValueStore,
     private readonly metrics: Pick<Metrics, "storageOperations" | "storageDuration">,
-  ) {}
-
-  get(bucket: BucketName, key: string, options?: CallOptions): Promise<SiblingRead> {
-    return this.measure("get", bucket, () => this.store.get(bucket, key, options));
+  ) {
+    super(inner);
   }
 
-  put(
+  override get(bucket: BucketName, key: string, options?: CallOptions): Promise<SiblingRead> {
+    return this.measure("get", bucket, () => super.get(bucket, key, options));
+  }
+
+  override put(
     bucket: BucketName,
     key: string,
     value: Uint8Array,
     context: Uint8Array | undefined,
     options?: CallOptions,
   ): Promise<void> {
-    return this.measure("put", bucket, () => this.store.put(bucket, key, value, context, options));
+    return this.measure("put", bucket, () => super.put(bucket, key, value, context, options));
   }
 
-  delete(
+  override delete(
     bucket: BucketName,
     key: string,
     context: Uint8Array | undefined,
     options?: CallOptions,
   ): Promise<void> {
-    return this.measure("delete", bucket, () => this.store.delete(bucket, key, context, options));
+    return this.measure("delete", bucket, () => super.delete(bucket, key, context, options));
   }
 
-  ping(options?: CallOptions): Promise<void> {
-    return this.measure("ping", "", () => this.store.ping(options));
-  }
-
-  close(): Promise<void> {
-    return this.store.close();
+  override ping(options?: CallOptions): Promise<void> {
+    return this.measure("ping", "", () => super.ping(options));
   }
 
   private async measure<T>(operation: string, bucket: string, call: () => Promise<T>): Promise<T> {

@@ -6,12 +6,8 @@ import { createIdGenerator, type IdGenerator } from "../../src/domain/ids.js";
 import type { StoredNotification } from "../../src/domain/notification.js";
 import type { RiakNodeAddress } from "../../src/riak/client.js";
 import { MessageCode } from "../../src/riak/message-codes.js";
-import type {
-  BucketName,
-  CallOptions,
-  KeyValueStore,
-  SiblingRead,
-} from "../../src/storage/key-value-store.js";
+import { ForwardingStore } from "../../src/storage/forwarding-store.js";
+import type { BucketName, CallOptions } from "../../src/storage/key-value-store.js";
 import { createRepositories, type Repositories } from "../../src/storage/repositories.js";
 import {
   createRiakStore,
@@ -139,10 +135,8 @@ export function putRequests(cluster: RiakTestCluster): number {
  * instance's write through with its (by then stale) causal context: the
  * interleaving that makes siblings, without relying on timing.
  */
-export class HoldableStore implements KeyValueStore {
+export class HoldableStore extends ForwardingStore {
   private held: { arrived: () => void; released: Promise<void> } | undefined;
-
-  constructor(private readonly inner: KeyValueStore) {}
 
   /**
    * Holds every later put and delete until `release` is called. `arrived`
@@ -167,11 +161,7 @@ export class HoldableStore implements KeyValueStore {
     };
   }
 
-  get(bucket: BucketName, key: string, options?: CallOptions): Promise<SiblingRead> {
-    return this.inner.get(bucket, key, options);
-  }
-
-  async put(
+  override async put(
     bucket: BucketName,
     key: string,
     value: Uint8Array,
@@ -182,7 +172,7 @@ export class HoldableStore implements KeyValueStore {
     return this.inner.put(bucket, key, value, context, options);
   }
 
-  async delete(
+  override async delete(
     bucket: BucketName,
     key: string,
     context: Uint8Array | undefined,
@@ -190,14 +180,6 @@ export class HoldableStore implements KeyValueStore {
   ): Promise<void> {
     await this.wait();
     return this.inner.delete(bucket, key, context, options);
-  }
-
-  ping(options?: CallOptions): Promise<void> {
-    return this.inner.ping(options);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private async wait(): Promise<void> {

@@ -1,9 +1,5 @@
-import type {
-  BucketName,
-  CallOptions,
-  KeyValueStore,
-  SiblingRead,
-} from "../../src/storage/key-value-store.js";
+import { ForwardingStore } from "../../src/storage/forwarding-store.js";
+import type { BucketName, CallOptions, SiblingRead } from "../../src/storage/key-value-store.js";
 
 /** Where a held read waits: before it reaches the store, or after, before it answers. */
 export type HoldPoint = "before" | "after";
@@ -19,10 +15,8 @@ export interface Hold {
  * (the one read that passes an abort signal), so that a test can create
  * notifications at an exact point of a subscription's start.
  */
-export class GatedStore implements KeyValueStore {
+export class GatedStore extends ForwardingStore {
   private next: { point: HoldPoint; reached: () => void; released: Promise<void> } | undefined;
-
-  constructor(private readonly inner: KeyValueStore) {}
 
   hold(point: HoldPoint): Hold {
     let reached!: () => void;
@@ -37,7 +31,7 @@ export class GatedStore implements KeyValueStore {
     return { reached: reachedPromise, release };
   }
 
-  async get(bucket: BucketName, key: string, options?: CallOptions): Promise<SiblingRead> {
+  override async get(bucket: BucketName, key: string, options?: CallOptions): Promise<SiblingRead> {
     const gate = bucket === "notifications" && options?.signal ? this.next : undefined;
     if (gate) this.next = undefined;
     if (gate?.point === "before") {
@@ -50,32 +44,5 @@ export class GatedStore implements KeyValueStore {
       await gate.released;
     }
     return read;
-  }
-
-  put(
-    bucket: BucketName,
-    key: string,
-    value: Uint8Array,
-    context: Uint8Array | undefined,
-    options?: CallOptions,
-  ): Promise<void> {
-    return this.inner.put(bucket, key, value, context, options);
-  }
-
-  delete(
-    bucket: BucketName,
-    key: string,
-    context: Uint8Array | undefined,
-    options?: CallOptions,
-  ): Promise<void> {
-    return this.inner.delete(bucket, key, context, options);
-  }
-
-  ping(options?: CallOptions): Promise<void> {
-    return this.inner.ping(options);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
