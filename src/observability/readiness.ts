@@ -11,6 +11,10 @@ export class Readiness {
   private wasReady: boolean;
 
   constructor(private readonly probe: StoreProbe) {
+    // One listener per open Health.Watch stream: many are normal, and the
+    // server's stream limits bound them, so Node's leak warning at 10 would
+    // only be noise.
+    this.events.setMaxListeners(0);
     this.wasReady = this.ready;
     probe.onChange(() => this.update());
   }

@@ -87,6 +87,30 @@ describe("grpc.health.v1.Health Watch", () => {
     expect(seen).toEqual([Status.SERVING, Status.NOT_SERVING, Status.SERVING, Status.NOT_SERVING]);
   });
 
+  it("serves many watchers at once without a listener-leak warning, and each sees the change", async () => {
+    const { client, store, probe } = setUp();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    const abort = new AbortController();
+    try {
+      const streams = Array.from({ length: 25 }, () =>
+        client.watch({}, { signal: abort.signal })[Symbol.asyncIterator](),
+      );
+      const first = await Promise.all(streams.map((s) => s.next()));
+      expect(first.every((r) => r.value?.status === Status.SERVING)).toBe(true);
+      store.failure = new Error("down");
+      await probe.check();
+      const second = await Promise.all(streams.map((s) => s.next()));
+      expect(second.every((r) => r.value?.status === Status.NOT_SERVING)).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      abort.abort();
+      process.off("warning", onWarning);
+    }
+  });
+
   it("sends SERVICE_UNKNOWN for an unknown service and stays open", async () => {
     const { client } = setUp();
     const abort = new AbortController();
