@@ -75,6 +75,7 @@ export async function startService(
       interceptors: [ops.interceptor, errorMapping],
       maxStreamsPerConnection: config.server.maxStreamsPerConnection,
       drainMs: config.server.drainMs,
+      headersTimeoutMs: config.server.headersTimeoutMs,
     });
     adminPort = await ops.startAdmin();
   } catch (error) {

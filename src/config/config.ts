@@ -15,6 +15,8 @@ export interface Config {
     readonly maxDeadlineMs: number;
     /** How long shutdown lets in-flight calls finish, in ms. Default 5000. */
     readonly drainMs: number;
+    /** How long an HTTP/1.1 client may take to send a request's headers, in ms. Default 30000. */
+    readonly headersTimeoutMs: number;
     /** Concurrent HTTP/2 streams (calls) one connection may open. Default 100. */
     readonly maxStreamsPerConnection: number;
     /** Streaming calls open at once over all connections; more are RESOURCE_EXHAUSTED. Default 10000. */
@@ -81,6 +83,7 @@ export const defaultConfig: Config = Object.freeze({
     requestMaxBytes: 65_536,
     maxDeadlineMs: 60_000,
     drainMs: 5000,
+    headersTimeoutMs: 30_000,
     maxStreamsPerConnection: 100,
     maxStreams: 10_000,
   }),

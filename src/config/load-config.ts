@@ -22,6 +22,7 @@ const schema: Record<string, Record<string, Kind>> = {
     request_max_bytes: "positive",
     max_deadline_ms: "positive",
     drain_ms: "positive",
+    headers_timeout_ms: "positive",
     max_streams_per_connection: "positive",
     max_streams: "positive",
   },

@@ -49,6 +49,8 @@ export interface HttpServerOptions {
   readonly fallback?: (router: ConnectRouter) => NodeHandler;
   /** How long `close` lets in-flight calls finish before cutting connections, in ms. Default 5000. */
   readonly drainMs?: number;
+  /** How long an HTTP/1.1 client may take to send a request's headers, in ms. Default 30000. */
+  readonly headersTimeoutMs?: number;
 }
 
 /** A listening API server. */
@@ -84,7 +86,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ...(options.fallback && { fallback: (req, res) => fallback?.(req, res) }),
     ...(options.requestGate && { requestGate: options.requestGate }),
   });
-  const http1 = createHttp1Server(handler);
+  const headersTimeout = options.headersTimeoutMs ?? 30_000;
+  const http1 = createHttp1Server(
+    {
+      headersTimeout,
+      // Never shorter than the headers' own limit, which Node requires.
+      requestTimeout: Math.max(headersTimeout, 60_000),
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+    },
+    handler,
+  );
+  // Node's HTTP/1.1 server starts checking its connections (headersTimeout,
+  // requestTimeout: a client that trickles its headers is cut off) on its
+  // "listening" event, which it never sees here because the one-port
+  // listener does the listening. Starting the checks by hand gives the
+  // handed-over sockets the same protection. Long responses (server streams)
+  // are not affected: only receiving the request is timed.
+  http1.emit("listening");
   const http1Calls = trackHttp1Calls(http1);
   const http2 = createHttp2Server(
     { settings: { maxConcurrentStreams: options.maxStreamsPerConnection ?? 100 } },
@@ -129,6 +147,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     // are closed as soon as their call has answered.
     for (const session of sessions) session.close();
     http1Calls.drain();
+    // Stops the connection checks started above; the server never listened itself.
+    http1.close();
     const deadline = setTimeout(() => {
       for (const socket of sockets) socket.destroy();
     }, drainMs);
@@ -153,9 +173,9 @@ function endUnreadRequest(req: Http2ServerRequest): void {
   );
 }
 
-// Node's HTTP/1.1 server tracks its connections only once it listens itself,
-// so closeIdleConnections does nothing for sockets handed over by the
-// one-port listener: this counts the calls in flight on each socket instead.
+// Counts the calls in flight on each HTTP/1.1 socket, so that a drain closes
+// idle connections at once and busy ones as soon as their call has answered
+// (with `Connection: close`), whatever their keep-alive state.
 function trackHttp1Calls(http1: Http1Server) {
   const connections = new Set<Socket>();
   const inFlight = new Map<Socket, number>();
