@@ -19,6 +19,7 @@ import {
   type Interceptor,
 } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { apiJsonOptions } from "./json-options.js";
 import { createOnePortListener } from "./one-port-listener.js";
 
 /** A request listener for both Node HTTP servers, as the Connect adapter's `fallback`. */
@@ -82,7 +83,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     readMaxBytes: options.readMaxBytes,
     maxTimeoutMs: options.maxTimeoutMs,
     shutdownSignal: shutdown.signal,
-    jsonOptions: { useProtoFieldName: true },
+    jsonOptions: apiJsonOptions,
     ...(options.fallback && { fallback: (req, res) => fallback?.(req, res) }),
     ...(options.requestGate && { requestGate: options.requestGate }),
   });
