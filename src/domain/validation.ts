@@ -10,6 +10,8 @@ export const limits = Object.freeze({
   propertiesMax: 32,
   propertyKeyMax: 64,
   propertyValueMax: 1024,
+  /** Most ids one delete may name: bounds the tombstones one call can add. */
+  deleteIdsMax: 1000,
 });
 
 const usernamePattern = /^[A-Za-z0-9._\-@+]+$/;
@@ -28,6 +30,32 @@ export function checkUsername(value: string): void {
     throw new ValidationError(
       "username",
       `username must be 1 to ${limits.usernameMax} characters of A-Z a-z 0-9 . _ - @ + (got ${describe(value)})`,
+    );
+  }
+}
+
+/**
+ * Throws unless a delete names some ids (at most 1000) or, with `all`,
+ * everything: never both, and never nothing, so that a caller whose list of
+ * ids came out empty deletes nothing rather than the whole inbox.
+ */
+export function checkDeleteTarget(ids: readonly string[], all: boolean): void {
+  if (all && ids.length > 0) {
+    throw new ValidationError(
+      "ids",
+      `ids and all exclude each other: send all: true with no ids to delete everything, or the ids alone (got ${ids.length} ids and all: true)`,
+    );
+  }
+  if (!all && ids.length === 0) {
+    throw new ValidationError(
+      "ids",
+      "ids must name at least one notification; to delete every notification, send all: true and no ids",
+    );
+  }
+  if (ids.length > limits.deleteIdsMax) {
+    throw new ValidationError(
+      "ids",
+      `ids must name at most ${limits.deleteIdsMax} notifications (got ${ids.length})`,
     );
   }
 }

@@ -14,11 +14,12 @@ export interface RestOverride {
   /** Query parameters that carry a comma-separated list (`?ids=a,b,c`). */
   readonly commaLists?: readonly string[];
   /**
-   * A `commaLists` parameter that is present but names nothing (`?ids=`)
-   * reaches the method as a list of one empty entry, which names nothing,
-   * rather than as an empty list (which, for a delete, means "everything").
+   * "Everything" by omission (contract §3.3: a DELETE without `ids` deletes
+   * all): when the request sets neither the repeated field `list` nor the
+   * bool field `flag`, `flag` is set to true. A `list` present but naming
+   * nothing (`?ids=`) reaches the method as an empty list, which it refuses.
    */
-  readonly emptyListIsNoop?: boolean;
+  readonly omittedListMeansAll?: { readonly list: string; readonly flag: string };
   /** Scalar response fields written even when false, 0 or empty. */
   readonly emitDefaults?: readonly string[];
   /** Paging by the `Range` header over a list method (contract §3.2). */
@@ -66,7 +67,7 @@ export const restOverrides: RestOverrides = Object.freeze({
   "notification.v1.NotificationService/DeleteNotifications": {
     status: 204,
     commaLists: ["ids"],
-    emptyListIsNoop: true,
+    omittedListMeansAll: { list: "ids", flag: "all" },
   },
   "notification.v1.RuleService/PutRule": { status: 204 },
   "notification.v1.RuleService/DeleteRule": { status: 204 },

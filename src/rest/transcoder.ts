@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { fromJson, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
+import {
+  type DescMessage,
+  fromJson,
+  type JsonObject,
+  type JsonValue,
+  type Message,
+  ScalarType,
+} from "@bufbuild/protobuf";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import { callHandler } from "./dispatch.js";
 import { errorBody, quoteValue, RestError } from "./error-body.js";
@@ -7,7 +14,7 @@ import { fieldPathName, hasJsonField, readMessageField, setJsonField } from "./f
 import { isJsonObject } from "./json-object.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
 import { expandPathTemplate, type PathTemplate, parsePathTemplate } from "./path-template.js";
-import { applyQuery, convertText, splitCommaList } from "./query-params.js";
+import { applyQuery, convertText } from "./query-params.js";
 import { type IdRange, parseRangeHeader } from "./range-header.js";
 import { effectivePageSize, rangeHeaders, rangeToRequest } from "./range-paging.js";
 import { readJsonBody } from "./request-body.js";
@@ -98,13 +105,9 @@ export function createRestTranscoder(
       ...(override.commaLists && { commaLists: override.commaLists }),
     });
     const range = applyRange(req, route, override, json);
-    if (override.emptyListIsNoop) {
-      // The method still runs (input checked, call logged and counted), with a
-      // list whose one entry names nothing, rather than an empty list that would
-      // mean "everything".
-      for (const name of override.commaLists ?? []) {
-        if (namesNothing(query, name)) json[name] = [""];
-      }
+    const everything = override.omittedListMeansAll;
+    if (everything && !setsAnyOf(json, route, [everything.list, everything.flag])) {
+      json[everything.flag] = true;
     }
     let input: Message;
     try {
@@ -195,8 +198,11 @@ function applyRange(
   return range;
 }
 
-function namesNothing(query: URLSearchParams, name: string): boolean {
-  return query.has(name) && query.getAll(name).flatMap(splitCommaList).length === 0;
+/** True when the request JSON sets one of the named top-level fields. */
+function setsAnyOf(json: JsonObject, route: Route, names: readonly string[]): boolean {
+  return route.method.input.fields.some(
+    (field) => names.includes(field.name) && hasJsonField(json, [field]),
+  );
 }
 
 function textOf(route: Route, input: Message, fieldPath: string): string {
@@ -213,6 +219,8 @@ function checkOverrides(
   for (const [key, override] of Object.entries(overrides)) {
     const own = routes.filter((route) => overrideKey(route.method) === key);
     if (own.length === 0) throw new Error(`REST override ${key} names no method with a REST route`);
+    const everything = override.omittedListMeansAll;
+    if (everything) checkOmittedListMeansAll(key, own[0]?.method.input, everything);
     if (!override.location) continue;
     const template = parsePathTemplate(override.location);
     for (const route of own) {
@@ -226,6 +234,21 @@ function checkOverrides(
     }
   }
   return locations;
+}
+
+function checkOmittedListMeansAll(
+  key: string,
+  input: DescMessage | undefined,
+  { list, flag }: { readonly list: string; readonly flag: string },
+): void {
+  const listField = input?.fields.find((f) => f.name === list);
+  const flagField = input?.fields.find((f) => f.name === flag);
+  if (listField?.fieldKind !== "list") {
+    throw new Error(`REST override ${key}: omittedListMeansAll.list ${list} is no repeated field`);
+  }
+  if (flagField?.fieldKind !== "scalar" || flagField.scalar !== ScalarType.BOOL) {
+    throw new Error(`REST override ${key}: omittedListMeansAll.flag ${flag} is no bool field`);
+  }
 }
 
 function errorReply(

@@ -7,6 +7,7 @@ import { decodePageToken, encodePageToken } from "../domain/page-token.js";
 import { pageSizes } from "../domain/paging.js";
 import {
   checkCategory,
+  checkDeleteTarget,
   checkMessage,
   checkProperties,
   checkUsername,
@@ -18,9 +19,6 @@ import { clearedEvent } from "../streams/replay.js";
 import type { ServiceDependencies } from "./dependencies.js";
 import { listInbox } from "./list-inbox.js";
 import { inboxItemToProto, storedToProto } from "./to-proto.js";
-
-/** Most ids one delete may name: bounds the tombstones one call can add. */
-export const maxDeleteIds = 1000;
 
 /** NotificationService: create, list and delete a user's notifications. */
 export function createNotificationService(
@@ -68,13 +66,8 @@ export function createNotificationService(
 
     async deleteNotifications(req) {
       checkUsername(req.username);
-      if (req.ids.length > maxDeleteIds) {
-        throw new ValidationError(
-          "ids",
-          `ids must name at most ${maxDeleteIds} notifications (got ${req.ids.length})`,
-        );
-      }
-      if (req.ids.length > 0) {
+      checkDeleteTarget(req.ids, req.all);
+      if (!req.all) {
         // An id that is not a KSUID names no notification: nothing to remember.
         const ids = req.ids.filter(isKsuid);
         if (ids.length > 0) {

@@ -195,19 +195,33 @@ describe.each(storeKinds)("REST notifications (%s store)", (kind) => {
   });
 
   describe("§3.3 delete", () => {
-    it("A8: ?ids= present but empty deletes nothing; no ids deletes everything", async () => {
+    it("A8 (changed): ?ids= naming nothing is a 400 and deletes nothing; no ids deletes everything", async () => {
       const items = await fill("a8", 3);
-      for (const query of ["?ids=", "?ids=,,", "?ids=%20,%20"]) {
-        expect((await rest.delete(`/v1/notifications/a8${query}`)).status).toBe(204);
+      for (const query of ["?ids=", "?ids=,,", "?ids=%20,%20", "?all=false", "?ids=&all=false"]) {
+        const res = await rest.delete(`/v1/notifications/a8${query}`);
+        expect(res.status, query).toBe(400);
+        expect(res.body.message).toMatch(/^ids must name at least one notification/);
         expect(topIds((await rest.get("/v1/notifications/a8")).body)).toEqual(topIds(items));
       }
-      const badUser = await rest.delete("/v1/notifications/a%20b?ids=");
-      expect(badUser.status).toBe(400);
-      expect(JSON.stringify(badUser.body)).toMatch(/username/);
+      const both = await rest.delete(`/v1/notifications/a8?ids=${items[0]?.id}&all=true`);
+      expect(both.status).toBe(400);
+      expect(both.body.message).toMatch(/^ids and all exclude each other/);
+      expect(topIds((await rest.get("/v1/notifications/a8")).body)).toEqual(topIds(items));
+      for (const path of ["/v1/notifications/a%20b?ids=", "/v1/notifications/a%20b"]) {
+        const badUser = await rest.delete(path);
+        expect(badUser.status, path).toBe(400);
+        expect(badUser.body.message).toMatch(/^username/);
+      }
       expect((await rest.delete("/v1/notifications/a8")).status).toBe(204);
       const after = await rest.get("/v1/notifications/a8");
       expect(after.status).toBe(200);
       expect(after.body).toEqual([]);
+    });
+
+    it("?all=true deletes everything too", async () => {
+      await fill("all", 2);
+      expect((await rest.delete("/v1/notifications/all?all=true")).status).toBe(204);
+      expect((await rest.get("/v1/notifications/all")).body).toEqual([]);
     });
 
     it("splits ?ids=a,b,c, ignores ids that are not notification ids, and deletes the rest", async () => {

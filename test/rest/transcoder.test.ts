@@ -207,4 +207,19 @@ describe("start-up checks", () => {
       }),
     ).toThrow("REST override test.rest.v1.ProbeService/Nope names no method with a REST route");
   });
+
+  it.each([
+    [{ list: "text", flag: "flag" }, "omittedListMeansAll.list text is no repeated field"],
+    [{ list: "tags", flag: "text" }, "omittedListMeansAll.flag text is no bool field"],
+    [{ list: "tags", flag: "nope" }, "omittedListMeansAll.flag nope is no bool field"],
+  ])("refuses omittedListMeansAll %o: %s", (omittedListMeansAll, message) => {
+    const router = createConnectRouter();
+    router.service(ProbeService, {});
+    expect(() =>
+      createRestTranscoder(router.handlers, {
+        readMaxBytes: 1024,
+        overrides: { "test.rest.v1.ProbeService/Search": { omittedListMeansAll } },
+      }),
+    ).toThrow(`REST override test.rest.v1.ProbeService/Search: ${message}`);
+  });
 });

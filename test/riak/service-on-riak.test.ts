@@ -101,7 +101,7 @@ describe("two service instances on a 3-node Riak test cluster", () => {
     await two.notifications.deleteNotifications({ username, ids: [created[1] ?? ""] });
     expect(await listIds(one, username)).toEqual([created[2], created[0]]);
 
-    await one.notifications.deleteNotifications({ username });
+    await one.notifications.deleteNotifications({ username, all: true });
     expect(await listIds(two, username)).toEqual([]);
     const { notification: after } = await two.notifications.createNotification({
       username,
@@ -186,7 +186,7 @@ describe("two service instances on a 3-node Riak test cluster", () => {
       expect(ruleSet.rules.mention).toMatchObject({ deleted: false, matchOn: "post_id" });
 
       // A delete-all leaves a mark in the object and removes the cursor key.
-      await two.notifications.deleteNotifications({ username });
+      await two.notifications.deleteNotifications({ username, all: true });
       const cleared = fromBinary(
         NotificationListRecordSchema,
         await read("notifications", username),

@@ -1,4 +1,5 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { Code } from "@connectrpc/connect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Notification } from "../../src/gen/notification/v1/notification_pb.js";
 import { storeKinds } from "../support/service-under-test.js";
@@ -200,16 +201,35 @@ describe.each(storeKinds)("%s store", (kind) => {
       expect(res.notifications.map((n) => n.id)).toEqual([ids[3], ids[2], ids[0]]);
     });
 
-    it("without ids deletes everything and the cursor; newer creates are kept and unseen", async () => {
+    it("with all deletes everything and the cursor; newer creates are kept and unseen", async () => {
       await createMany("ann", 3);
       await t.notifications.listNotifications({ username: "ann" });
-      await t.notifications.deleteNotifications({ username: "ann" });
+      await t.notifications.deleteNotifications({ username: "ann", all: true });
       expect((await t.notifications.listNotifications({ username: "ann" })).notifications).toEqual(
         [],
       );
       const [fresh] = await createMany("ann", 1);
       const res = await t.notifications.listNotifications({ username: "ann" });
       expect(res.notifications.map((n) => [n.id, n.unseen])).toEqual([[fresh, true]]);
+    });
+
+    it("an empty request, or ids together with all, is INVALID_ARGUMENT and deletes nothing", async () => {
+      const ids = await createMany("ann", 2);
+      const refusals = [
+        { username: "ann" },
+        { username: "ann", ids: [] },
+        { username: "ann", all: false },
+        { username: "ann", ids: [ids[0] ?? ""], all: true },
+      ];
+      for (const request of refusals) {
+        const failure = t.notifications.deleteNotifications(request);
+        await expect(failure).rejects.toMatchObject({
+          code: Code.InvalidArgument,
+          rawMessage: expect.stringMatching(/^ids .*\ball\b/),
+        });
+      }
+      const res = await t.notifications.listNotifications({ username: "ann" });
+      expect(res.notifications.map((n) => n.id)).toEqual(ids.toReversed());
     });
 
     it("a deleted notification does not come back when another instance wrote concurrently", async () => {

@@ -104,7 +104,17 @@ describe.each(storeKinds)("%s store", (kind) => {
       [
         "delete: bad username",
         "username",
-        () => t.notifications.deleteNotifications({ username: "" }),
+        () => t.notifications.deleteNotifications({ username: "", all: true }),
+      ],
+      [
+        "delete: no ids and no all",
+        "ids",
+        () => t.notifications.deleteNotifications({ username: "ann", ids: [] }),
+      ],
+      [
+        "delete: ids and all",
+        "ids",
+        () => t.notifications.deleteNotifications({ username: "ann", ids: ["x"], all: true }),
       ],
       [
         "delete: 1001 ids",

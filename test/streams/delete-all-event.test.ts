@@ -35,7 +35,7 @@ describe("the cleared event of a delete-all", () => {
       category: "like",
       message: "ahead",
     });
-    await here.notifications.deleteNotifications({ username: "ivy" });
+    await here.notifications.deleteNotifications({ username: "ivy", all: true });
     await reader.until((r) => r.kinds().includes("cleared"), "the cleared event");
     await reader.cancel();
     const cleared = reader.events.find((e) => e.event.case === "cleared")?.event;

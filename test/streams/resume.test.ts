@@ -72,7 +72,7 @@ describe.each(storeKinds)("Subscribe with after: replay, then live (%s store)", 
     await first.cancel();
 
     // Away again: everything is deleted, then d is created.
-    await notifications.deleteNotifications({ username });
+    await notifications.deleteNotifications({ username, all: true });
     const d = await create(username);
     const second = subscribe(username, c);
     await second.until((r) => r.ids().includes(d), "the replay of d");

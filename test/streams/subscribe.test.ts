@@ -68,7 +68,7 @@ describe.each(storeKinds)("Subscribe: events over every protocol (%s store)", (k
 
       await notifications.deleteNotifications({ username, ids: [first.id] });
       await reader.until((r) => r.kinds().includes("deleted"), "the deleted event");
-      await notifications.deleteNotifications({ username });
+      await notifications.deleteNotifications({ username, all: true });
       await reader.until((r) => r.kinds().includes("cleared"), "the cleared event");
       expect(reader.kinds()).toEqual(["state", "notification", "deleted", "cleared"]);
       const [deleted, cleared] = reader.events

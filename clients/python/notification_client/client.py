@@ -101,9 +101,18 @@ class NotificationClient:
             if not page_token:
                 return
 
-    def delete_notifications(self, username: str, ids: Sequence[str] = ()) -> None:
-        """Deletes the given notifications; with no ids, all of them and the cursor."""
+    def delete_notifications(self, username: str, ids: Sequence[str]) -> None:
+        """Deletes the given notifications (at most 1000; unknown ids are ignored).
+
+        An empty ``ids`` is ``INVALID_ARGUMENT``, never a delete-all: use
+        ``delete_all_notifications`` for that.
+        """
         request = notification_pb2.DeleteNotificationsRequest(username=username, ids=ids)
+        self._notifications.DeleteNotifications(request, timeout=self._timeout)
+
+    def delete_all_notifications(self, username: str) -> None:
+        """Deletes every notification of ``username``, and the user's cursor."""
+        request = notification_pb2.DeleteNotificationsRequest(username=username, all=True)
         self._notifications.DeleteNotifications(request, timeout=self._timeout)
 
     def put_rule(

@@ -46,8 +46,19 @@ def test_deletes_by_id_then_everything(client: NotificationClient) -> None:
     client.delete_notifications("py-deleter", [b])
     assert [n.id for n in client.list_notifications("py-deleter").notifications] == [c, a]
 
-    client.delete_notifications("py-deleter")
+    client.delete_all_notifications("py-deleter")
     assert list(client.list_notifications("py-deleter").notifications) == []
+
+
+def test_an_empty_delete_is_invalid_argument_and_deletes_nothing(
+    client: NotificationClient,
+) -> None:
+    kept = client.create_notification("py-empty-delete", "like", "kept").id
+    with pytest.raises(grpc.RpcError) as failure:
+        client.delete_notifications("py-empty-delete", [])
+    assert failure.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert failure.value.details().startswith("ids must name at least one notification")
+    assert [n.id for n in client.list_notifications("py-empty-delete").notifications] == [kept]
 
 
 def test_puts_lists_and_deletes_rules(client: NotificationClient) -> None:

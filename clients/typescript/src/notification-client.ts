@@ -74,12 +74,18 @@ export interface NotificationClient {
     username: string,
     options?: ListAllOptions,
   ): AsyncGenerator<Notification, void, undefined>;
-  /** Deletes the given notifications (unknown ids are ignored), or with no ids all of them and the cursor. */
+  /**
+   * Deletes the given notifications (at most 1000; unknown ids are ignored).
+   * An empty `ids` is INVALID_ARGUMENT, never a delete-all: use
+   * {@link NotificationClient.deleteAllNotifications} for that.
+   */
   deleteNotifications(
     username: string,
-    ids?: readonly string[],
+    ids: readonly string[],
     options?: CallOptions,
   ): Promise<void>;
+  /** Deletes every notification of the user, and the user's cursor. */
+  deleteAllNotifications(username: string, options?: CallOptions): Promise<void>;
   /** Creates or replaces the rule of `category`. */
   putRule(category: string, rule: RuleInit, options?: CallOptions): Promise<void>;
   /** Removes the rule of `category`; removing an absent rule succeeds. */
@@ -137,8 +143,11 @@ export function createNotificationClient(
         pageToken = page.nextPageToken;
       } while (pageToken !== "");
     },
-    async deleteNotifications(username, ids = [], callOptions) {
+    async deleteNotifications(username, ids, callOptions) {
       await notifications.deleteNotifications({ username, ids: [...ids] }, callOptions);
+    },
+    async deleteAllNotifications(username, callOptions) {
+      await notifications.deleteNotifications({ username, all: true }, callOptions);
     },
     async putRule(category, rule, callOptions) {
       await rules.putRule({ category, rule }, callOptions);

@@ -112,8 +112,21 @@ describe.each(Object.entries(clients))("the client over %s", (name, options) => 
     const left = await client.listNotifications(username);
     expect(left.notifications.map((n) => n.id)).toEqual([c.id, a.id]);
 
-    await client.deleteNotifications(username);
+    await client.deleteAllNotifications(username);
     expect((await client.listNotifications(username)).notifications).toEqual([]);
+  });
+
+  it("refuses a delete of no ids with INVALID_ARGUMENT and deletes nothing", async () => {
+    const username = user("empty-delete");
+    const client = createNotificationClient(sut.baseUrl, options);
+    const a = await client.createNotification(username, { category: "like", message: "a" });
+    await expect(client.deleteNotifications(username, [])).rejects.toMatchObject({
+      code: Code.InvalidArgument,
+      rawMessage: expect.stringContaining("ids must name at least one notification"),
+    });
+    expect((await client.listNotifications(username)).notifications.map((n) => n.id)).toEqual([
+      a.id,
+    ]);
   });
 
   it("puts, lists and deletes rules", async () => {

@@ -33,12 +33,14 @@ class CreateNotificationResponse(_message.Message):
     def __init__(self, notification: _Optional[_Union[Notification, _Mapping]] = ...) -> None: ...
 
 class DeleteNotificationsRequest(_message.Message):
-    __slots__ = ["ids", "username"]
+    __slots__ = ["all", "ids", "username"]
+    ALL_FIELD_NUMBER: _ClassVar[int]
     IDS_FIELD_NUMBER: _ClassVar[int]
     USERNAME_FIELD_NUMBER: _ClassVar[int]
+    all: bool
     ids: _containers.RepeatedScalarFieldContainer[str]
     username: str
-    def __init__(self, username: _Optional[str] = ..., ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, username: _Optional[str] = ..., ids: _Optional[_Iterable[str]] = ..., all: bool = ...) -> None: ...
 
 class DeleteNotificationsResponse(_message.Message):
     __slots__ = []

@@ -52,7 +52,8 @@ class NotificationServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def DeleteNotifications(self, request, context):
-        """Deletes some of a user's notifications, or all of them and the cursor.
+        """Deletes the given notifications of a user, or with `all` every one of them
+        and the cursor. Naming neither (or both) is INVALID_ARGUMENT.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
