@@ -38,8 +38,9 @@ export function effectivePageSize(
 /**
  * The paging headers of a list answer (contract §3.2): `Accept-Ranges: id`;
  * for a non-empty page `Content-Range` (first and last id) and
- * `Last-Modified` (HTTP-date of the newest notification); `Next-Range` when
- * more items follow.
+ * `Last-Modified` (HTTP-date of the newest notification); when more items
+ * follow, `Next-Range` and `Next-Page-Token` (the response's page token, for
+ * `?page_token=`, so that a client need not speak `Range`).
  */
 export function rangeHeaders(
   paging: RangePaging,
@@ -58,8 +59,10 @@ export function rangeHeaders(
   headers["content-range"] = formatContentRange(first, last);
   const newest = readField(outputSchema, output, paging.lastModified) as Timestamp | undefined;
   if (newest) headers["last-modified"] = new Date(timestampMs(newest)).toUTCString();
-  if (readField(outputSchema, output, paging.nextPageToken)) {
+  const token = readField(outputSchema, output, paging.nextPageToken);
+  if (typeof token === "string" && token !== "") {
     headers["next-range"] = formatNextRange(last, pageSize);
+    headers["next-page-token"] = token;
   }
   return headers;
 }

@@ -174,6 +174,8 @@ describe.each(storeKinds)("REST bad input (%s store)", (kind) => {
       'query parameter "page_size" must be given once',
     ],
     ["/v1/notifications/q?page_token=garbage", "page_token is not a token this service issued"],
+    // "v1:xbad": a token's shape around an id that is not one.
+    ["/v1/notifications/q?page_token=djE6eGJhZA", "page_token is not a token this service issued"],
     ["/v1/notifications/q?limit=5", 'unknown query parameter "limit"'],
     ["/v1/notifications/q?ids=x", 'unknown query parameter "ids"'],
     ["/v1/notifications/q?username=other", "sets username, which the request already sets"],

@@ -45,6 +45,25 @@ describe.each(storeKinds)(`REST paging through ${total} notifications (%s store)
     }
   }
 
+  /**
+   * Follows Next-Page-Token as a client that never reads Range would:
+   * `?page_size=N`, then `?page_size=N&page_token=<token>` until no token comes.
+   */
+  async function walkByToken(pageSize: number): Promise<RestNotification[][]> {
+    const pages: RestNotification[][] = [];
+    let query = `?page_size=${pageSize}`;
+    for (;;) {
+      const res = await rest.get(`/v1/notifications/pager${query}`);
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+      const token = res.headers.get("next-page-token");
+      expect(token === null).toBe(res.headers.get("next-range") === null);
+      if (!token) return pages;
+      expect(pages.length).toBeLessThan(total);
+      query = `?page_size=${pageSize}&page_token=${encodeURIComponent(token)}`;
+    }
+  }
+
   function expectEachOnce(pages: RestNotification[][]) {
     const seen = pages.flatMap(allIds);
     expect(seen).toHaveLength(total);
@@ -71,5 +90,23 @@ describe.each(storeKinds)(`REST paging through ${total} notifications (%s store)
 
   it("and with a page size that does not divide the inbox", async () => {
     expectEachOnce(await walk({ range: "id;max=7" }));
+  });
+
+  it("visits each exactly once following Next-Page-Token with ?page_token=", async () => {
+    const pages = await walkByToken(20);
+    expect(pages.length).toBeGreaterThan(2);
+    expectEachOnce(pages);
+    expectEachOnce(await walkByToken(7));
+  });
+
+  it("answers the same Next-Page-Token to a Range request, and ?page_token= continues from it", async () => {
+    const byRange = await rest.get("/v1/notifications/pager", { range: "id;max=5" });
+    const token = byRange.headers.get("next-page-token") ?? "";
+    expect(token).not.toBe("");
+    const next = await rest.get(`/v1/notifications/pager?page_size=5&page_token=${token}`);
+    const byNextRange = await rest.get("/v1/notifications/pager", {
+      range: byRange.headers.get("next-range") ?? "",
+    });
+    expect(next.body).toEqual(byNextRange.body);
   });
 });
