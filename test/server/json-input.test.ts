@@ -250,3 +250,45 @@ describe.each(Object.entries(protocols))("JSON input over %s", (name, call) => {
     expect(await storedFor(user("utf8"))).toEqual([]);
   });
 });
+
+// Streams read their request with the same options: Subscribe over Connect's
+// streaming JSON (`application/connect+json`), whose error is the end-stream frame.
+describe("JSON input of a Connect JSON stream (Subscribe)", () => {
+  async function subscribe(json: Buffer): Promise<{ code?: string; message?: string }> {
+    const answer = await send(
+      "1.1",
+      "POST",
+      "/notification.v1.StreamService/Subscribe",
+      { "content-type": "application/connect+json", "connect-protocol-version": "1" },
+      envelope(json),
+    );
+    let at = 0;
+    while (at + 5 <= answer.body.length) {
+      const length = answer.body.readUInt32BE(at + 1);
+      if ((answer.body[at] ?? 0) & 0x02) {
+        const end = JSON.parse(answer.body.subarray(at + 5, at + 5 + length).toString("utf8"));
+        return (end as { error?: { code: string; message: string } }).error ?? {};
+      }
+      at += 5 + length;
+    }
+    throw new Error(`no end-stream frame (HTTP ${answer.status})`);
+  }
+
+  it("refuses an unknown field, naming it", async () => {
+    const error = await subscribe(Buffer.from('{"username":"streamer","bogus_field":true}'));
+    expect(error.code).toBe("invalid_argument");
+    expect(error.message).toContain('"bogus_field"');
+  });
+
+  it("refuses a request that is not valid UTF-8", async () => {
+    const json = Buffer.concat([
+      Buffer.from('{"username":"s'),
+      Buffer.from([0xc3]),
+      Buffer.from('"}'),
+    ]);
+    expect(await subscribe(json)).toEqual({
+      code: "invalid_argument",
+      message: "the request body is not valid UTF-8",
+    });
+  });
+});
