@@ -111,6 +111,16 @@ function envelope(message: Buffer): Buffer {
   return frame;
 }
 
+/** The length-prefixed frames of a body: their flags and payloads. */
+function* frames(body: Buffer): Generator<{ flags: number; payload: Buffer }> {
+  let at = 0;
+  while (at + 5 <= body.length) {
+    const length = body.readUInt32BE(at + 1);
+    yield { flags: body[at] ?? 0, payload: body.subarray(at + 5, at + 5 + length) };
+    at += 5 + length;
+  }
+}
+
 /** The gRPC status of headers, trailers or a gRPC-Web trailer frame. */
 function grpcOutcome(exchange: Exchange): Outcome {
   let fields: Record<string, string | string[] | undefined> = {
@@ -119,11 +129,9 @@ function grpcOutcome(exchange: Exchange): Outcome {
   };
   if (fields["grpc-status"] === undefined) {
     // gRPC-Web: the trailers are the body's last frame, flagged 0x80.
-    let at = 0;
-    while (at + 5 <= exchange.body.length) {
-      const length = exchange.body.readUInt32BE(at + 1);
-      if ((exchange.body[at] ?? 0) & 0x80) {
-        const text = exchange.body.subarray(at + 5, at + 5 + length).toString("utf8");
+    for (const { flags, payload } of frames(exchange.body)) {
+      if (flags & 0x80) {
+        const text = payload.toString("utf8");
         fields = Object.fromEntries(
           text
             .split("\r\n")
@@ -134,7 +142,6 @@ function grpcOutcome(exchange: Exchange): Outcome {
             }),
         );
       }
-      at += 5 + length;
     }
   }
   const status = Number(fields["grpc-status"]);
@@ -181,26 +188,21 @@ for (const http of ["1.1", "2"] as const) {
     };
   };
 }
-protocols["gRPC-Web JSON over HTTP/1.1"] = async (username, json) =>
-  grpcOutcome(
-    await send(
-      "1.1",
-      "POST",
-      "/notification.v1.NotificationService/CreateNotification",
-      { "content-type": "application/grpc-web+json" },
-      envelope(withUsername(username, json)),
-    ),
-  );
-protocols["gRPC JSON over h2c"] = async (username, json) =>
-  grpcOutcome(
-    await send(
-      "2",
-      "POST",
-      "/notification.v1.NotificationService/CreateNotification",
-      { "content-type": "application/grpc+json", te: "trailers" },
-      envelope(withUsername(username, json)),
-    ),
-  );
+protocols["gRPC-Web JSON over HTTP/1.1"] = overGrpc("1.1", "application/grpc-web+json");
+protocols["gRPC JSON over h2c"] = overGrpc("2", "application/grpc+json");
+
+function overGrpc(http: Http, contentType: string) {
+  return async (username: string, json: Buffer): Promise<Outcome> =>
+    grpcOutcome(
+      await send(
+        http,
+        "POST",
+        "/notification.v1.NotificationService/CreateNotification",
+        { "content-type": contentType, te: "trailers" },
+        envelope(withUsername(username, json)),
+      ),
+    );
+}
 
 /** An RPC body carries the username, which REST takes from the path: `{"username":…,` + the rest. */
 function withUsername(username: string, json: Buffer): Buffer {
@@ -262,14 +264,11 @@ describe("JSON input of a Connect JSON stream (Subscribe)", () => {
       { "content-type": "application/connect+json", "connect-protocol-version": "1" },
       envelope(json),
     );
-    let at = 0;
-    while (at + 5 <= answer.body.length) {
-      const length = answer.body.readUInt32BE(at + 1);
-      if ((answer.body[at] ?? 0) & 0x02) {
-        const end = JSON.parse(answer.body.subarray(at + 5, at + 5 + length).toString("utf8"));
+    for (const { flags, payload } of frames(answer.body)) {
+      if (flags & 0x02) {
+        const end = JSON.parse(payload.toString("utf8"));
         return (end as { error?: { code: string; message: string } }).error ?? {};
       }
-      at += 5 + length;
     }
     throw new Error(`no end-stream frame (HTTP ${answer.status})`);
   }
