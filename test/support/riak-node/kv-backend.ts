@@ -8,6 +8,7 @@ import {
   type MergePolicy,
 } from "./causal-object.js";
 import { tombstoneContent } from "./content-stamp.js";
+import { ReplicaLayouts } from "./replica-layouts.js";
 import type { VersionVector } from "./version-vector.js";
 
 /** Options of {@link KvBackend}. */
@@ -34,6 +35,8 @@ type Bucket = Map<string, StoredObject>;
 export class KvBackend {
   /** Bucket types and per-bucket props. */
   readonly buckets: BucketRegistry;
+  /** The vnodes that reads of a key meet: n_val primaries holding it, unless a test says otherwise. */
+  readonly replicas = new ReplicaLayouts();
   private readonly reapMs: number;
   private readonly types = new Map<string, Map<string, Bucket>>();
 

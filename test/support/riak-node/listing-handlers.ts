@@ -9,6 +9,7 @@ import { MessageCode } from "./message-codes.js";
 import { decodeRequest, encodeReply } from "./message-io.js";
 import { checkNames, type NodeContext, objectSettings, typeOf } from "./request-checks.js";
 import { RiakError } from "./riak-error.js";
+import { noCoverageError } from "./startup-stage.js";
 
 // Small on purpose: clients then meet multi-frame streams even with few keys.
 const batchSize = 2;
@@ -20,6 +21,7 @@ export function handleListKeys(body: Uint8Array, context: NodeContext): Uint8Arr
   const type = typeOf(RpbListKeysReqSchema, request);
   const bucket = nameOf(request.bucket);
   objectSettings(context, type, bucket);
+  if (context.stage() === "noVnodes") throw new RiakError(noCoverageError);
   const keys = context.backend.listKeys(type, bucket).map(bytesOf);
   return [
     ...batches(keys).map((batch) =>
@@ -37,6 +39,7 @@ export function handleListBuckets(body: Uint8Array, context: NodeContext): Uint8
   const request = decodeRequest(RpbListBucketsReqSchema, body, "rpblistbucketsreq");
   const type = typeOf(RpbListBucketsReqSchema, request);
   if (context.backend.buckets.typeProps(type) === undefined) throw new RiakError("no_type");
+  if (context.stage() === "noVnodes") throw new RiakError(noCoverageError);
   const buckets = context.backend.listBuckets(type).map(bytesOf);
   if (!request.stream) {
     return [encodeReply(MessageCode.ListBucketsResp, RpbListBucketsRespSchema, { buckets })];

@@ -1,11 +1,13 @@
 import { create, isFieldSet, type MessageInitShape } from "@bufbuild/protobuf";
 import {
+  type RpbDelReq,
   RpbDelReqSchema,
   RpbGetReqSchema,
   RpbGetRespSchema,
   RpbPutReqSchema,
   RpbPutRespSchema,
 } from "../../../src/gen/riak/riak_kv_pb.js";
+import type { RpbBucketProps } from "../../../src/gen/riak/riak_pb.js";
 import { bytesOf, nameOf } from "./byte-names.js";
 import { isTombstoneOnly } from "./causal-object.js";
 import { generateKey, storedContent } from "./content-stamp.js";
@@ -13,6 +15,12 @@ import { encodeFrame } from "./frame-codec.js";
 import { MessageCode } from "./message-codes.js";
 import { decodeRequest, encodeReply } from "./message-io.js";
 import { replyContents } from "./object-reply.js";
+import {
+  checkPreferenceList,
+  coordinateRead,
+  readQuorum,
+  type VnodeAnswer,
+} from "./read-coordinator.js";
 import {
   checkNames,
   checkQuorum,
@@ -23,7 +31,7 @@ import {
 } from "./request-checks.js";
 import { processingError, RiakError } from "./riak-error.js";
 import { encodeVclock } from "./vclock-codec.js";
-import { emptyVector, sameVector } from "./version-vector.js";
+import { emptyVector, sameVector, type VersionVector } from "./version-vector.js";
 
 const notFound = (): Uint8Array => encodeFrame(MessageCode.GetResp);
 
@@ -41,10 +49,34 @@ export function handleGet(body: Uint8Array, context: NodeContext): Uint8Array[] 
   const ifModified = isFieldSet(request, fields.ifModified)
     ? parseVclock(request.ifModified)
     : undefined;
-  const object = context.backend.get(type, bucket, nameOf(request.key));
-  if (object === undefined) return [notFound()];
+  const key = nameOf(request.key);
+  const object = context.backend.get(type, bucket, key);
+  const stored: VnodeAnswer =
+    object === undefined ? "notFound" : isTombstoneOnly(object) ? "tombstone" : "object";
+  const quorum = readQuorum(
+    {
+      r: isFieldSet(request, fields.r) ? request.r : undefined,
+      pr: isFieldSet(request, fields.pr) ? request.pr : undefined,
+      notfoundOk: isFieldSet(request, fields.notfoundOk) ? request.notfoundOk : undefined,
+      basicQuorum: isFieldSet(request, fields.basicQuorum) ? request.basicQuorum : undefined,
+    },
+    settings.props,
+  );
+  // Starting without vnodes, a node finds an empty preference list for every key.
+  const replicas =
+    context.stage() === "noVnodes"
+      ? []
+      : context.backend.replicas.of(type, bucket, key, settings.nVal);
+  const answer = coordinateRead(
+    replicas.map((replica) => ({
+      primary: replica.role === "primary",
+      answer: replica.hasKey ? stored : "notFound",
+    })),
+    quorum,
+  );
+  if (object === undefined || answer === "notFound") return [notFound()];
   const vclock = encodeVclock(object.clock);
-  if (isTombstoneOnly(object)) {
+  if (answer === "tombstone") {
     return [request.deletedvclock ? reply({ vclock }) : notFound()];
   }
   if (ifModified !== undefined && sameVector(ifModified, object.clock)) {
@@ -66,6 +98,8 @@ export function handlePut(body: Uint8Array, context: NodeContext): Uint8Array[] 
   const type = typeOf(RpbPutReqSchema, request);
   const bucket = nameOf(request.bucket);
   const settings = objectSettings(context, type, bucket);
+  // riak_kv_put_fsm finds the preference list empty before it checks any quorum.
+  if (context.stage() === "noVnodes") throw new RiakError("all_nodes_down");
   checkQuorum(settings.nVal, request.w, request.dw, request.pw);
   const vclock = isFieldSet(request, fields.vclock) ? parseVclock(request.vclock) : undefined;
   const key = nameOf(keyGiven ? request.key : generateKey());
@@ -112,8 +146,37 @@ export function handleDelete(body: Uint8Array, context: NodeContext): Uint8Array
   const { rw, r, w, pr, pw, dw } = request;
   checkQuorum(settings.nVal, rw, r, w, pr, pw, dw);
   const vclock = isFieldSet(request, fields.vclock) ? parseVclock(request.vclock) : undefined;
+  if (context.stage() === "noVnodes") throw noVnodesForDelete(request, settings.props, vclock);
   context.backend.delete(type, bucket, nameOf(request.key), vclock, context.actor, settings.policy);
   return [deleted];
+}
+
+/**
+ * What riak_kv_delete answers without vnodes: with a vclock it writes a
+ * tombstone at once (the put finds no vnode), without one it reads the key
+ * first, at `r` when r or w was sent and at `rw` otherwise.
+ */
+function noVnodesForDelete(
+  request: RpbDelReq,
+  props: RpbBucketProps,
+  vclock: VersionVector | undefined,
+): RiakError {
+  if (vclock !== undefined) return new RiakError("all_nodes_down");
+  const fields = RpbDelReqSchema.field;
+  const atR = isFieldSet(request, fields.r) || isFieldSet(request, fields.w);
+  const rField = atR ? fields.r : fields.rw;
+  const quorum = readQuorum(
+    {
+      r: isFieldSet(request, rField) ? (atR ? request.r : request.rw) : undefined,
+      pr: isFieldSet(request, fields.pr) ? request.pr : undefined,
+      notfoundOk: undefined,
+      basicQuorum: undefined,
+    },
+    { ...props, r: atR ? props.r : props.rw },
+  );
+  checkPreferenceList(0, 0, quorum);
+  // Asked for no reply at all, Riak waits for one that never comes.
+  return new RiakError("timeout");
 }
 
 function reply(init: MessageInitShape<typeof RpbGetRespSchema>): Uint8Array {

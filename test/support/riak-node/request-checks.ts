@@ -9,6 +9,7 @@ import { defaultTypeName } from "./bucket-registry.js";
 import { nameOf, nameOfText } from "./byte-names.js";
 import type { KvBackend } from "./kv-backend.js";
 import { processingError, RiakError } from "./riak-error.js";
+import type { StartupStage } from "./startup-stage.js";
 import { decodeVclock } from "./vclock-codec.js";
 import { emptyVector, type VersionVector } from "./version-vector.js";
 
@@ -19,6 +20,8 @@ export interface NodeContext {
   readonly name: string;
   /** The actor id (hex) the node's writes add to vclocks. */
   readonly actor: string;
+  /** How far the node has started; `serving` unless a test says otherwise. */
+  stage(): StartupStage;
 }
 
 /** The bucket and key names of an object request, checked as Riak checks them. */

@@ -8,6 +8,7 @@ import { encodeReply, errorFrame, requireEmptyBody } from "./message-io.js";
 import { handleDelete, handleGet, handlePut } from "./object-handlers.js";
 import type { NodeContext } from "./request-checks.js";
 import { processingError, RiakError } from "./riak-error.js";
+import { isUnregistered } from "./startup-stage.js";
 
 /** The version string the test node reports, as the recorded Riak did. */
 export const serverVersion = "3.2.2p1-nhse";
@@ -66,9 +67,12 @@ const handlers: ReadonlyMap<number, Handler> = new Map<number, Handler>([
 /**
  * Answers one request frame. Errors a client can cause become RpbErrorResp;
  * an unknown code keeps the connection open (10d), undecodable input closes it.
+ * A node still starting answers riak_kv's codes as unknown (see StartupStage).
  */
 export function routeRequest(frame: Frame, context: NodeContext): RequestOutcome {
-  const handler = handlers.get(frame.code);
+  const handler = isUnregistered(context.stage(), frame.code)
+    ? undefined
+    : handlers.get(frame.code);
   if (handler === undefined) {
     return { frames: [errorFrame(`Unknown message code: ${frame.code}`)], close: false };
   }

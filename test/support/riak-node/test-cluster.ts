@@ -1,6 +1,7 @@
 import type { BucketTypeConfig } from "./bucket-props.js";
 import { nameOfText } from "./byte-names.js";
 import { KvBackend } from "./kv-backend.js";
+import type { ReplicaState } from "./replica-layouts.js";
 import { type RiakTestNode, TestNode } from "./test-node.js";
 
 /** Options of {@link startRiakTestCluster}; every field is optional. */
@@ -24,6 +25,21 @@ export interface RiakTestCluster {
   readonly nodeList: string;
   /** Number of sibling values currently stored for a key (tombstones included), for assertions. */
   siblingCount(type: string, bucket: string, key: string): number;
+  /**
+   * Lays out the vnodes that reads of a key meet, in the order their answers
+   * arrive, as around a node outage: e.g. two fallbacks that answer not
+   * found before the one primary that holds the key. Every get, on any node,
+   * then counts those answers against its `r`, `pr`, `notfound_ok` and
+   * `basic_quorum` as Riak's get coordinator does. Writes still reach the
+   * stored object (the vnodes that have the key merge them). `undefined`
+   * restores the default: n_val primaries that all hold the key.
+   */
+  setReplicas(
+    type: string,
+    bucket: string,
+    key: string,
+    replicas: readonly ReplicaState[] | undefined,
+  ): void;
   /** Stops every node. */
   close(): Promise<void>;
 }
@@ -75,6 +91,8 @@ export async function startRiakTestCluster(
     nodeList: nodes.map((node) => node.address).join(","),
     siblingCount: (type, bucket, key) =>
       backend.get(nameOfText(type), nameOfText(bucket), nameOfText(key))?.siblings.length ?? 0,
+    setReplicas: (type, bucket, key, replicas) =>
+      backend.replicas.set(nameOfText(type), nameOfText(bucket), nameOfText(key), replicas),
     close,
   };
 }

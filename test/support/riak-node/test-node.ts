@@ -5,6 +5,7 @@ import { type ConnectionHost, serveConnection } from "./node-connection.js";
 import { NodeFaults } from "./node-faults.js";
 import type { NodeContext } from "./request-checks.js";
 import { routeRequest } from "./request-router.js";
+import type { StartupStage } from "./startup-stage.js";
 import { actorIdLength } from "./vclock-codec.js";
 
 /** One node of a test cluster: a Riak PB listener over the cluster's shared backend. */
@@ -28,6 +29,11 @@ export interface RiakTestNode {
   dropNextRequests(n: number): void;
   /** The next n requests are answered with RpbErrorResp(errmsg, errcode 0). */
   failNextRequests(n: number, errmsg: string): void;
+  /**
+   * Answers as a node that is still starting does (see StartupStage), or
+   * again as a serving one. The listener stays up throughout. Default `serving`.
+   */
+  setStartupStage(stage: StartupStage): void;
   /** Requests received so far, by message code. */
   readonly requests: ReadonlyMap<number, number>;
   /** Total requests received. */
@@ -54,6 +60,7 @@ export class TestNode implements RiakTestNode {
   private readonly faults = new NodeFaults();
   private readonly counts = new Map<number, number>();
   private readonly connectionHost: ConnectionHost;
+  private stage: StartupStage = "serving";
 
   constructor(options: TestNodeOptions) {
     this.name = options.name;
@@ -64,6 +71,7 @@ export class TestNode implements RiakTestNode {
       name: options.name,
       // Like a Riak vnode id: each node's writes show as its own vclock entry.
       actor: randomBytes(actorIdLength).toString("hex"),
+      stage: () => this.stage,
     };
     this.connectionHost = {
       receive: (code) => {
@@ -146,5 +154,9 @@ export class TestNode implements RiakTestNode {
 
   failNextRequests(n: number, errmsg: string): void {
     this.faults.failNext(n, errmsg);
+  }
+
+  setStartupStage(stage: StartupStage): void {
+    this.stage = stage;
   }
 }
