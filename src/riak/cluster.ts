@@ -70,8 +70,10 @@ interface ClusterNode {
 /**
  * The configured Riak nodes behind one breaker each. A call goes round-robin
  * to the next node whose breaker is closed (or half-open and free for a
- * trial); on a network error, timeout, overload or missing-replica answer it
- * moves on to another node, up to `attempts` nodes and within its deadline.
+ * trial); on a network error, timeout, overload, missing-replica answer or
+ * the answer of a node still starting (riak_kv not up: `Unknown message
+ * code: 9` to a get) it moves on to another node, up to `attempts` nodes and
+ * within its deadline.
  * Not-found, precondition and bad-request answers end the call at once and
  * do not count against the node. With every node down it fails fast, naming
  * the nodes tried.

@@ -1,9 +1,14 @@
+import { MessageCode } from "./message-codes.js";
+
 /**
  * What went wrong with a Riak call, as far as a caller needs to know to react:
  * - `precondition`: a conditional put lost (`modified`, `match_found`);
  * - `notFound`: `if_not_modified` on a key that does not exist (`notfound`);
  * - `badRequest`: Riak refused the request itself (unknown bucket type, zero-length key,
- *   quorum above n_val, invalid props, undecodable body): retrying cannot help;
+ *   quorum above n_val, invalid props, undecodable body, a message code no Riak knows):
+ *   retrying cannot help;
+ * - `starting`: the node's PB listener is up but riak_kv is not, so it answers a KV
+ *   request as an unknown message code (`Unknown message code: 9` to a get);
  * - `timeout`: Riak answered `timeout`, or no answer came within the call's time;
  * - `overload`: Riak shed the request (`overload`);
  * - `unavailable`: not enough replicas answered, or no node could take the call;
@@ -15,6 +20,7 @@ export type RiakErrorKind =
   | "precondition"
   | "notFound"
   | "badRequest"
+  | "starting"
   | "timeout"
   | "overload"
   | "unavailable"
@@ -54,14 +60,30 @@ export class RiakError extends Error {
 // body it could not decode or a vclock that is not one.
 const processingErrorPrefix = "Error processing incoming message";
 
+// riak_kv registers these codes with the PB listener only once it has
+// started; until then a node answers them as codes nothing has registered.
+const kvRequestCodes: ReadonlySet<number> = new Set([
+  MessageCode.GetReq,
+  MessageCode.PutReq,
+  MessageCode.DelReq,
+  MessageCode.ListKeysReq,
+]);
+
+function unknownCode(errmsg: string): number | undefined {
+  const match = /^Unknown message code: (\d+)$/.exec(errmsg);
+  return match === null ? undefined : Number(match[1]);
+}
+
 // Texts recorded from Riak 3.2 (shared/reference/riak-transcripts.md), then
-// the timeout, overload and replica errors of its get/put state machines.
+// the timeout, overload and replica errors of its get/put state machines and
+// the answers of a node whose vnodes are not up.
 const rules: readonly {
   readonly test: (errmsg: string) => boolean;
   readonly kind: RiakErrorKind;
 }[] = [
   { test: (m) => m === "modified" || m === "match_found", kind: "precondition" },
   { test: (m) => m === "notfound", kind: "notFound" },
+  { test: (m) => kvRequestCodes.has(unknownCode(m) ?? -1), kind: "starting" },
   {
     test: (m) =>
       m === "no_type" ||
@@ -76,7 +98,10 @@ const rules: readonly {
   { test: (m) => /\boverload\b/.test(m), kind: "overload" },
   { test: (m) => /\btimeout\b/.test(m), kind: "timeout" },
   {
-    test: (m) => /^\{(insufficient_vnodes|[pd]?[rw]_val_unsatisfied)\b/.test(m),
+    test: (m) =>
+      /^\{(insufficient_vnodes|[pd]?[rw]_val_unsatisfied)\b/.test(m) ||
+      m === "all_nodes_down" ||
+      m === "insufficient_vnodes_available",
     kind: "unavailable",
   },
 ];
@@ -102,18 +127,23 @@ export function closesConnection(errmsg: string): boolean {
 }
 
 const retryableKinds: ReadonlySet<RiakErrorKind> = new Set([
+  "starting",
   "timeout",
   "overload",
   "unavailable",
   "network",
 ]);
 
-/** True for errors another attempt (on another node) may not meet: network, timeout, overload, unavailable. */
+/**
+ * True for errors another attempt (on another node) may not meet: a starting
+ * node, network, timeout, overload, unavailable.
+ */
 export function isRetryable(error: unknown): boolean {
   return error instanceof RiakError && retryableKinds.has(error.kind);
 }
 
 const nodeFaultKinds: ReadonlySet<RiakErrorKind> = new Set([
+  "starting",
   "timeout",
   "overload",
   "network",
@@ -122,7 +152,8 @@ const nodeFaultKinds: ReadonlySet<RiakErrorKind> = new Set([
 
 /**
  * True for errors that say something about the health of the node that
- * answered: network, timeout, overload and unrecognised server errors. An
+ * answered: still starting, network, timeout, overload and unrecognised
+ * server errors. An
  * answer such as not-found, a lost precondition or a refused request shows
  * that the node works; errors that are not RiakErrors (bugs) do not count.
  */

@@ -129,6 +129,19 @@ describe("RiakCluster", () => {
     },
   );
 
+  it("moves on from a node whose riak_kv is still starting, and counts it against that node", async () => {
+    const { test, riak, state } = await setup({ breakerVolumeThreshold: 2 });
+    await riak.execute((client, call) => client.put("b", "k", { value: utf8("v") }, call));
+    const starting = test.nodes[1];
+    starting?.setStartupStage("listenerOnly");
+    const get = () => riak.execute((client, call) => client.get("b", "k", call));
+    for (let i = 0; i < 6; i += 1) expect((await get()).siblings).toHaveLength(1);
+    expect(state(1)?.errors).toBeGreaterThan(0);
+    expect(state(1)?.errors).toBe(state(1)?.requests);
+    expect(state(1)?.breaker).toBe("open");
+    expect(starting?.requests.get(9)).toBe(state(1)?.requests);
+  });
+
   it("gives up after `attempts` nodes, with the last error's kind", async () => {
     const { test, riak } = await setup({ attempts: 2 });
     for (const node of test.nodes) node.failNextRequests(1, "overload");

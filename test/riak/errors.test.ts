@@ -61,6 +61,16 @@ describe("errorKindOf", () => {
     ["overload", "overload"],
     ["{error,overload}", "overload"],
     ["{insufficient_vnodes,0,need,2}", "unavailable"],
+    ["all_nodes_down", "unavailable"],
+    ["insufficient_vnodes_available", "unavailable"],
+    // A node whose riak_kv has not started answers KV requests as unknown codes.
+    ["Unknown message code: 9", "starting"],
+    ["Unknown message code: 11", "starting"],
+    ["Unknown message code: 13", "starting"],
+    ["Unknown message code: 17", "starting"],
+    // A code that no Riak serves is the client's mistake.
+    ["Unknown message code: 250", "badRequest"],
+    ["Unknown message code: 9 and more", "badRequest"],
     ["{pr_val_unsatisfied,3,2}", "unavailable"],
     ["{pw_val_unsatisfied,2,1}", "unavailable"],
     ["{too_many_siblings,101}", "server"],
@@ -86,6 +96,7 @@ describe("retry and breaker policy", () => {
     "precondition",
     "notFound",
     "badRequest",
+    "starting",
     "timeout",
     "overload",
     "unavailable",
@@ -96,13 +107,25 @@ describe("retry and breaker policy", () => {
   const matching = (test: (error: unknown) => boolean) =>
     kinds.filter((kind) => test(new RiakError(kind, kind)));
 
-  it("retries network errors, timeouts, overload and missing replicas only", () => {
-    expect(matching(isRetryable)).toEqual(["timeout", "overload", "unavailable", "network"]);
+  it("retries starting nodes, network errors, timeouts, overload and missing replicas only", () => {
+    expect(matching(isRetryable)).toEqual([
+      "starting",
+      "timeout",
+      "overload",
+      "unavailable",
+      "network",
+    ]);
     expect(isRetryable(new Error("bug"))).toBe(false);
   });
 
   it("counts only failures of the node itself against it", () => {
-    expect(matching(countsAgainstNode)).toEqual(["timeout", "overload", "network", "server"]);
+    expect(matching(countsAgainstNode)).toEqual([
+      "starting",
+      "timeout",
+      "overload",
+      "network",
+      "server",
+    ]);
   });
 
   it("recognises both wordings of an unknown bucket type", () => {
