@@ -10,9 +10,11 @@ export interface StoreProbeOptions {
 }
 
 /**
- * Whether storage is reachable: pings the store every `intervalMs` and on
- * demand (`check`), one ping at a time (callers meanwhile share it).
- * Reachable until a ping says otherwise: the store answered when it opened.
+ * Whether storage is reachable: pings the store when started, then every
+ * `intervalMs` and on demand (`check`), one ping at a time (callers meanwhile
+ * share it). Reachable until a ping says otherwise: the store answered when
+ * it opened, though it may not serve yet (a Riak cluster whose vnodes are
+ * still starting), which the ping at start finds out.
  */
 export class StoreProbe {
   private readonly events = new EventEmitter();
@@ -41,9 +43,11 @@ export class StoreProbe {
     return this.lastError;
   }
 
-  /** Starts the background pings; they do not keep the process alive. */
+  /** Pings now and starts the background pings; they do not keep the process alive. */
   start(): void {
-    this.timer ??= setInterval(() => void this.check(), this.intervalMs).unref();
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => void this.check(), this.intervalMs).unref();
+    void this.check();
   }
 
   /** Stops the background pings. */

@@ -61,6 +61,10 @@ export const defaultRiakOptions: Readonly<Omit<RiakOptions, "nodes" | "onBreaker
     cluster: Object.freeze({}),
   });
 
+// Readiness reads this key. Usernames cannot hold a space, so no user has it,
+// and it is never written.
+const probe = { bucket: "notifications", key: "readiness probe" } as const;
+
 /** The content type Riak stores beside each bucket's values (contract §5). */
 const contentTypes: Readonly<Record<BucketName, string>> = {
   notifications: "application/x-protobuf",
@@ -134,8 +138,18 @@ export class RiakKeyValueStore implements KeyValueStore {
     );
   }
 
+  /**
+   * Resolves when the cluster can serve a read at the configured `r` and
+   * `pr`: a get of a key no user can have (not found is success). A node
+   * answers a ping as soon as its listener is up, long before its vnodes
+   * can serve a read.
+   */
   async ping(options: CallOptions = {}): Promise<void> {
-    await this.run((client, call) => client.ping(call), options);
+    const { r, pr } = this.options;
+    await this.run(
+      (client, call) => client.get(probe.bucket, probe.key, { ...this.request(call), r, pr }),
+      options,
+    );
   }
 
   async close(): Promise<void> {

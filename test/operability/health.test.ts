@@ -1,5 +1,5 @@
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   Health,
   HealthCheckResponse_ServingStatus as Status,
@@ -130,6 +130,20 @@ describe("StoreProbe", () => {
     const probe = new StoreProbe(store, { timeoutMs: 50 });
     expect(await probe.check()).toBe(false);
     expect(probe.error).toBe("no answer within 50 ms");
+  });
+
+  it("pings once when started, not only after the first interval", async () => {
+    const store = new FakeStore();
+    store.failure = new Error("no vnodes yet");
+    const probe = new StoreProbe(store, { intervalMs: 60_000 });
+    probe.start();
+    try {
+      await vi.waitFor(() => expect(probe.reachable).toBe(false));
+      expect(probe.error).toBe("no vnodes yet");
+      expect(store.pings).toBe(1);
+    } finally {
+      probe.stop();
+    }
   });
 
   it("shares one ping among callers that ask at the same time", async () => {

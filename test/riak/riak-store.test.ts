@@ -117,6 +117,26 @@ describe("RiakKeyValueStore", () => {
     await store.put("notifications", "fi", utf8("v"), undefined);
   });
 
+  it("pings with a read at the configured quorums, of a key no user has", async () => {
+    const cluster = await startCluster();
+    const store = await openStore(cluster);
+    await store.ping();
+    expect(cluster.nodes.map((node) => node.requests.get(1) ?? 0)).toEqual([0, 0, 0]);
+    // The nodes answer pings, but no vnode is up to serve a read.
+    for (const node of cluster.nodes) node.setStartupStage("noVnodes");
+    const error = await store.ping().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect((error as Error).message).toMatch(/: \{insufficient_vnodes,0,need,2\}$/);
+    const strict = await openStore(cluster, { r: "all", pr: 1 });
+    for (const node of cluster.nodes) node.setStartupStage("serving");
+    await strict.ping();
+    // Every primary of the probe key down: only a read that asks for primaries fails.
+    const fallback = { role: "fallback", hasKey: false } as const;
+    cluster.setReplicas(type, "notifications", "readiness probe", [fallback, fallback, fallback]);
+    await store.ping();
+    await expect(strict.ping()).rejects.toThrow(/: \{pr_val_unsatisfied,1,0\}$/);
+  });
+
   it("fails with StorageUnavailableError naming the nodes when every node is down", {
     timeout: 5000,
   }, async () => {
