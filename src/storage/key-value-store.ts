@@ -22,10 +22,23 @@ export interface SiblingRead {
   readonly context: Uint8Array | undefined;
 }
 
+/**
+ * What a read is for, so that a replicated store can choose how many copies
+ * must answer (the embedded store has one copy and reads it either way):
+ * - `show`: a value to answer a caller with;
+ * - `update`: a value a write will replace, so a key whose copies are out of
+ *   reach must not read as absent;
+ * - `complete`: a value the write must cover entirely (a delete-all), so
+ *   every copy's answer is merged.
+ */
+export type ReadPurpose = "show" | "update" | "complete";
+
 /** Per-call options. */
 export interface CallOptions {
   /** Aborts the call; the promise then rejects. */
   readonly signal?: AbortSignal;
+  /** What a `get` is for. Default `show`. */
+  readonly purpose?: ReadPurpose;
 }
 
 /**

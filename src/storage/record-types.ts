@@ -21,6 +21,9 @@ export function notificationListType(retention: number): RecordType<Notification
     encode: (_key, list) => encodeList(list),
     merge: (siblings) => mergeLists(siblings, retention),
     apply: (current, changes) => applyChanges(current ?? emptyList, changes, retention),
+    // A delete-all's mark is the newest id it read: what its read missed would survive it.
+    readPurpose: (changes) =>
+      changes.some((change) => change.kind === "clear") ? "complete" : "update",
   };
 }
 
@@ -47,6 +50,9 @@ export const cursorType: RecordType<Cursor, CursorChange> = {
     }
     return cursor;
   },
+  // A delete-all's removal deletes what its read found, so it reads every copy.
+  readPurpose: (changes) =>
+    changes.some((change) => change.kind === "remove") ? "complete" : "update",
 };
 
 /** A change to the rule set: one category's rule written or deleted. */

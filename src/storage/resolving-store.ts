@@ -1,5 +1,5 @@
 import { GroupCommitter } from "./group-commit.js";
-import type { BucketName, CallOptions, KeyValueStore } from "./key-value-store.js";
+import type { BucketName, CallOptions, KeyValueStore, ReadPurpose } from "./key-value-store.js";
 import { RecentValues } from "./recent-values.js";
 
 /** How one kind of record is stored, merged and changed. */
@@ -18,6 +18,11 @@ export interface RecordType<V, C> {
   merge(siblings: readonly V[]): V | undefined;
   /** Applies queued changes in order; undefined deletes the key. */
   apply(current: V | undefined, changes: readonly C[]): V | undefined;
+  /**
+   * How thorough the read before a batch of changes must be: `complete` when
+   * a change must cover every copy of the value (a delete-all). Default: `update`.
+   */
+  readPurpose?(changes: readonly C[]): Exclude<ReadPurpose, "show">;
 }
 
 /** Told how many siblings each read found (for metrics). */
@@ -70,10 +75,13 @@ export class ResolvingStore<V, C> {
   }
 
   private async commit(key: string, queued: readonly (C | undefined)[]): Promise<void> {
-    const { values, context } = await this.store.get(this.type.bucket, key);
+    const changes = queued.filter((c): c is C => c !== undefined);
+    // The write replaces what this read found, so the read must not take
+    // copies that lack the key for its absence.
+    const purpose = this.type.readPurpose?.(changes) ?? "update";
+    const { values, context } = await this.store.get(this.type.bucket, key, { purpose });
     this.observeSiblings(this.type.bucket, values.length);
     const current = this.resolve(key, values);
-    const changes = queued.filter((c): c is C => c !== undefined);
     const next = this.type.apply(current, changes);
     if (next === undefined) {
       this.recent.delete(key);

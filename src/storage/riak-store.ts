@@ -17,6 +17,7 @@ import {
   bucketNames,
   type CallOptions,
   type KeyValueStore,
+  type ReadPurpose,
   type SiblingRead,
 } from "./key-value-store.js";
 
@@ -95,11 +96,18 @@ export class RiakKeyValueStore implements KeyValueStore {
     return this.cluster.nodeStates();
   }
 
+  /**
+   * Reads at `r` and `pr` to show. A read that feeds a write (`update`) also
+   * waits for a primary replica (`pr` at least 1, not-found counting towards
+   * `r`), so that fallback replicas that never had the key cannot make it
+   * read as absent; a `complete` read waits for every replica (`r = all`).
+   * See docs/riak.md, "Reads that feed writes".
+   */
   async get(bucket: BucketName, key: string, options: CallOptions = {}): Promise<SiblingRead> {
-    const { r, pr } = this.options;
+    const quorums = this.readQuorums(options.purpose ?? "show");
     const result = await this.run(
       (client, call) =>
-        client.get(bucket, key, { ...this.request(call), r, pr, deletedvclock: true }),
+        client.get(bucket, key, { ...this.request(call), ...quorums, deletedvclock: true }),
       options,
     );
     return {
@@ -154,6 +162,17 @@ export class RiakKeyValueStore implements KeyValueStore {
 
   async close(): Promise<void> {
     this.cluster.close();
+  }
+
+  private readQuorums(purpose: ReadPurpose) {
+    const { r, pr } = this.options;
+    if (purpose === "show") return { r, pr };
+    // Sent explicitly: with the bucket's notfound_ok off, fallbacks' not-found
+    // answers would end the read before the primary's value came.
+    const atLeastOnePrimary = { pr: pr === "default" || pr === 0 ? 1 : pr, notfoundOk: true };
+    return purpose === "update"
+      ? { r, ...atLeastOnePrimary }
+      : { r: "all" as const, ...atLeastOnePrimary };
   }
 
   // The attempt's time and signal, the bucket type, and Riak's own time limit to match.

@@ -88,6 +88,19 @@ describe("reads that meet replicas without the key", () => {
     ["pr 1", "restartedPrimariesFirst", { pr: 1 }, "not found"],
     ["pr quorum", "restartedPrimariesFirst", { pr: Quorum.quorum }, "not found"],
     ["r all", "restartedPrimariesFirst", { r: Quorum.all }, "stored"],
+    ["notfound_ok false", "restartedPrimariesFirst", { notfoundOk: false }, "not found"],
+    [
+      "notfound_ok false, basic_quorum true",
+      "restartedPrimariesFirst",
+      { notfoundOk: false, basicQuorum: true },
+      "not found",
+    ],
+    [
+      "r one, notfound_ok false, basic_quorum false",
+      "restartedPrimariesFirst",
+      { r: Quorum.one, notfoundOk: false, basicQuorum: false },
+      "stored",
+    ],
   ])("%s, %s: %s", async (_name, layout, options, expected) => {
     cluster.setReplicas("default", "b", "k", layouts[layout]);
     expect(await read(options)).toBe(expected);
