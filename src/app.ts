@@ -27,6 +27,8 @@ export interface AppOptions extends RepositoryOptions {
   readonly events?: EventBus;
   /** Heartbeat interval and per-subscriber queue of live streams. */
   readonly streams?: Partial<StreamOptions>;
+  /** See {@link ServiceDependencies.onReadBackFailed}. Default: nobody. */
+  readonly onReadBackFailed?: (error: unknown) => void;
 }
 
 /** The services over one store, ready to mount on a Connect router. */
@@ -48,6 +50,7 @@ export function createApp(store: KeyValueStore, options: AppOptions = {}): App {
     newId: createIdGenerator(now),
     now,
     events: options.events ?? new LocalEventBus(),
+    onReadBackFailed: options.onReadBackFailed ?? (() => {}),
   };
   const streams = { ...defaultStreamOptions, ...options.streams };
   return {
@@ -58,11 +61,7 @@ export function createApp(store: KeyValueStore, options: AppOptions = {}): App {
       router.service(StreamService, createStreamService(deps, streams));
     },
     async close() {
-      await Promise.all([
-        repositories.lists.idle(),
-        repositories.cursors.idle(),
-        repositories.rules.idle(),
-      ]);
+      await repositories.idle();
       await deps.events.close();
       await store.close();
     },

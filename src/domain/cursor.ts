@@ -10,10 +10,13 @@ export interface Cursor {
   readonly previous: string;
 }
 
-/** The key of a user's cursor in bucket `cursors` (the seed's format). */
-export function cursorKey(username: string): string {
-  return `${username}-notifications`;
-}
+/**
+ * A change to a cursor: a first page showing `newestId` was flagged with
+ * `flaggedWith` (the cursor value it read), or a delete-all removes the cursor.
+ */
+export type CursorChange =
+  | { readonly kind: "shown"; readonly newestId: string; readonly flaggedWith: string }
+  | { readonly kind: "remove" };
 
 /** Siblings resolve to the greatest cursor value: the cursor never moves back. */
 export function mergeCursors(siblings: readonly Cursor[]): Cursor | undefined {
@@ -24,4 +27,25 @@ export function mergeCursors(siblings: readonly Cursor[]): Cursor | undefined {
     }
   }
   return best;
+}
+
+/**
+ * Applies queued changes in order. A first page moves the cursor forward
+ * only, and records what it was flagged with; a removal leaves no cursor
+ * (undefined), which a later first page starts again.
+ */
+export function applyCursorChanges(
+  current: Cursor | undefined,
+  changes: readonly CursorChange[],
+): Cursor | undefined {
+  let cursor = current;
+  for (const change of changes) {
+    if (change.kind === "remove") {
+      cursor = undefined;
+      continue;
+    }
+    const value = cursor && cursor.value > change.newestId ? cursor.value : change.newestId;
+    cursor = { value, previous: change.flaggedWith };
+  }
+  return cursor;
 }

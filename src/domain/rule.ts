@@ -57,12 +57,20 @@ export function parseRule(input: RuleInput): Rule {
   return rule;
 }
 
-/** The rule in the form callers send and read (`max_duration` canonical). */
-export function ruleToInput(rule: Rule): RuleInput {
+/** A rule's fields as the API and storage messages carry them (proto3: `match_on` "" when absent). */
+export interface RuleFields {
+  readonly maxSize?: number;
+  /** Canonical, such as `12 hours`. */
+  readonly maxDuration?: string;
+  readonly matchOn: string;
+}
+
+/** The rule as the API answers it and storage keeps it: `max_duration` in canonical form. */
+export function ruleToFields(rule: Rule): RuleFields {
   return {
-    maxSize: rule.maxSize,
-    maxDuration: rule.maxDuration && formatDuration(rule.maxDuration),
-    matchOn: rule.matchOn,
+    ...(rule.maxSize !== undefined && { maxSize: rule.maxSize }),
+    ...(rule.maxDuration && { maxDuration: formatDuration(rule.maxDuration) }),
+    matchOn: rule.matchOn ?? "",
   };
 }
 

@@ -12,4 +12,9 @@ export interface ServiceDependencies {
   readonly events: EventBus;
   /** Milliseconds since the Unix epoch. */
   readonly now: () => number;
+  /**
+   * Told when reading a delete-all's result back for its event fails: the
+   * delete stands, and the event carries the issued bound instead.
+   */
+  readonly onReadBackFailed: (error: unknown) => void;
 }

@@ -1,7 +1,5 @@
-import { cursorKey } from "../domain/cursor.js";
 import { buildInbox, isUnseen } from "../domain/inbox.js";
 import type { InboxItem, StoredNotification } from "../domain/notification.js";
-import { emptyList } from "../domain/notification-list.js";
 import { type Page, type PageStart, takePage } from "../domain/paging.js";
 import type { ServiceDependencies } from "./dependencies.js";
 
@@ -26,9 +24,9 @@ export async function listInbox(
   pageSize: number,
 ): Promise<InboxPage> {
   const { lists, cursors } = deps.repositories;
-  const [list = emptyList, cursor, rules] = await Promise.all([
+  const [list, cursor, rules] = await Promise.all([
     lists.read(username),
-    cursors.read(cursorKey(username)),
+    cursors.read(username),
     deps.rules.get(),
   ]);
   const newest = list.notifications[0];
@@ -38,7 +36,7 @@ export async function listInbox(
   if (!firstPage) inbox = inbox.map((item) => reflag(item, emptyAsNone(cursor?.value)));
   const page = takePage(inbox, start, pageSize);
   if (firstPage && newest && needsMove(cursor, newest.id)) {
-    await cursors.change(cursorKey(username), {
+    await cursors.change(username, {
       kind: "shown",
       newestId: newest.id,
       flaggedWith: cursor?.value ?? "",

@@ -1,6 +1,5 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { cursorKey } from "../domain/cursor.js";
 import { isKsuid } from "../domain/ids.js";
 import type { StoredNotification } from "../domain/notification.js";
 import { decodePageToken, encodePageToken } from "../domain/page-token.js";
@@ -82,7 +81,7 @@ export function createNotificationService(
       const upTo = deps.newId();
       await Promise.all([
         lists.change(req.username, { kind: "clear", upTo }),
-        cursors.change(cursorKey(req.username), { kind: "remove" }),
+        cursors.change(req.username, { kind: "remove" }),
       ]);
       await deps.events.publish(req.username, await readClearedEvent(deps, req.username, upTo));
       return {};
@@ -102,10 +101,10 @@ async function readClearedEvent(
   upTo: string,
 ): Promise<InboxEvent> {
   try {
-    const list = await deps.repositories.lists.read(username);
-    if (list) return clearedEvent(list);
-  } catch {
-    // Fall through: the delete-all was acknowledged; only its event is less exact.
+    return clearedEvent(await deps.repositories.lists.read(username));
+  } catch (error) {
+    // The delete-all was acknowledged; only its event is less exact.
+    deps.onReadBackFailed(error);
   }
   return { kind: "cleared", upTo, ids: [] };
 }

@@ -1,8 +1,5 @@
 import type { RuleSet } from "../domain/rule.js";
-import { activeRules, type RuleEntries } from "../domain/rule-set.js";
-import type { RuleChange } from "../storage/record-types.js";
-import { ruleSetKey } from "../storage/repositories.js";
-import type { ResolvingStore } from "../storage/resolving-store.js";
+import type { RuleRepository } from "../storage/repositories.js";
 
 /**
  * The rules used for rollups, cached: a change made through this instance is
@@ -20,7 +17,7 @@ export class RuleCache {
    * @param now the clock, in milliseconds.
    */
   constructor(
-    private readonly store: ResolvingStore<RuleEntries, RuleChange>,
+    private readonly repository: RuleRepository,
     private readonly refreshMs = 10_000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -49,7 +46,7 @@ export class RuleCache {
   private async load(): Promise<RuleSet> {
     const loadedAt = this.now();
     const generation = this.generation;
-    const rules = activeRules((await this.store.read(ruleSetKey)) ?? new Map());
+    const rules = await this.repository.read();
     if (generation === this.generation) this.cached = { rules, loadedAt };
     return rules;
   }

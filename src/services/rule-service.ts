@@ -1,33 +1,26 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { emptyRuleMessage, parseRule } from "../domain/rule.js";
-import { activeRules } from "../domain/rule-set.js";
+import { emptyRuleMessage, parseRule, ruleToFields } from "../domain/rule.js";
 import { checkCategory } from "../domain/validation.js";
 import { ValidationError } from "../domain/validation-error.js";
 import type { Rule as RuleMessage, RuleService } from "../gen/notification/v1/rule_pb.js";
-import { ruleSetKey } from "../storage/repositories.js";
 import type { ServiceDependencies } from "./dependencies.js";
-import { ruleToProto } from "./to-proto.js";
 
 /** RuleService: put, delete and list the rollup rules. */
 export function createRuleService(deps: ServiceDependencies): ServiceImpl<typeof RuleService> {
-  const store = deps.repositories.rules;
+  const repository = deps.repositories.rules;
   return {
     async putRule(req) {
       checkCategory(req.category);
       if (!req.rule) throw new ValidationError("rule", emptyRuleMessage);
       const rule = parseRule(fromMessage(req.rule));
-      await store.change(ruleSetKey, { category: req.category, version: deps.newId(), rule });
+      await repository.change({ category: req.category, version: deps.newId(), rule });
       deps.rules.invalidate();
       return {};
     },
 
     async deleteRule(req) {
       checkCategory(req.category);
-      await store.change(ruleSetKey, {
-        category: req.category,
-        version: deps.newId(),
-        rule: undefined,
-      });
+      await repository.change({ category: req.category, version: deps.newId(), rule: undefined });
       deps.rules.invalidate();
       return {};
     },
@@ -35,8 +28,8 @@ export function createRuleService(deps: ServiceDependencies): ServiceImpl<typeof
     async listRules() {
       // Read through, not from the cache: a caller who just wrote a rule
       // through another instance sees it here.
-      const rules = activeRules((await store.read(ruleSetKey)) ?? new Map());
-      return { rules: Object.fromEntries([...rules].map(([c, r]) => [c, ruleToProto(r)])) };
+      const rules = await repository.read();
+      return { rules: Object.fromEntries([...rules].map(([c, r]) => [c, ruleToFields(r)])) };
     },
   };
 }

@@ -1,10 +1,8 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { cursorKey } from "../domain/cursor.js";
 import { isKsuid } from "../domain/ids.js";
 import { countUnseen, isUnseen } from "../domain/inbox.js";
-import { emptyList } from "../domain/notification-list.js";
 import { checkUsername } from "../domain/validation.js";
 import { ValidationError } from "../domain/validation-error.js";
 import type { StreamService, SubscribeResponseSchema } from "../gen/notification/v1/stream_pb.js";
@@ -59,9 +57,9 @@ export function createStreamService(
       );
       try {
         const call = { signal: ctx.signal };
-        const [list = emptyList, cursor] = await Promise.all([
+        const [list, cursor] = await Promise.all([
           lists.read(req.username, call),
-          cursors.read(cursorKey(req.username), call),
+          cursors.read(req.username, call),
         ]);
         const seenUpTo = cursor?.value || undefined;
         yield {

@@ -1,4 +1,9 @@
-import { type Cursor, mergeCursors } from "../domain/cursor.js";
+import {
+  applyCursorChanges,
+  type Cursor,
+  type CursorChange,
+  mergeCursors,
+} from "../domain/cursor.js";
 import {
   applyChanges,
   emptyList,
@@ -6,12 +11,19 @@ import {
   mergeLists,
   type NotificationList,
 } from "../domain/notification-list.js";
-import type { Rule } from "../domain/rule.js";
-import { applyRuleWrites, mergeRuleEntries, type RuleEntry } from "../domain/rule-set.js";
+import {
+  applyRuleWrites,
+  mergeRuleEntries,
+  type RuleEntries,
+  type RuleWrite,
+} from "../domain/rule-set.js";
 import { decodeCursor, encodeCursor } from "./cursor-codec.js";
 import { decodeList, encodeList } from "./list-codec.js";
 import type { RecordType } from "./resolving-store.js";
 import { decodeRuleEntries, encodeRuleEntries } from "./rule-codec.js";
+
+// The storage layout (contract §5): which bucket and key holds what, and how
+// each record is encoded. Only the repositories use it.
 
 /** A user's notification list: bucket `notifications`, key = username. */
 export function notificationListType(retention: number): RecordType<NotificationList, ListChange> {
@@ -27,44 +39,28 @@ export function notificationListType(retention: number): RecordType<Notification
   };
 }
 
-/** A change to a cursor: a first page was shown, or the cursor is removed. */
-export type CursorChange =
-  | { readonly kind: "shown"; readonly newestId: string; readonly flaggedWith: string }
-  | { readonly kind: "remove" };
+/** The key of a user's cursor in bucket `cursors` (the seed's format). */
+export function cursorKey(username: string): string {
+  return `${username}-notifications`;
+}
 
-/** A user's cursor: bucket `cursors`, key `<username>-notifications`, JSON value. */
+/** A user's cursor: bucket `cursors`, key {@link cursorKey}, JSON value. */
 export const cursorType: RecordType<Cursor, CursorChange> = {
   bucket: "cursors",
   decode: decodeCursor,
   encode: encodeCursor,
   merge: mergeCursors,
-  apply(current, changes) {
-    let cursor = current;
-    for (const change of changes) {
-      if (change.kind === "remove") {
-        cursor = undefined;
-        continue;
-      }
-      const value = cursor && cursor.value > change.newestId ? cursor.value : change.newestId;
-      cursor = { value, previous: change.flaggedWith };
-    }
-    return cursor;
-  },
+  apply: applyCursorChanges,
   // A delete-all's removal deletes what its read found, so it reads every copy.
   readPurpose: (changes) =>
     changes.some((change) => change.kind === "remove") ? "complete" : "update",
 };
 
-/** A change to the rule set: one category's rule written or deleted. */
-export interface RuleChange {
-  readonly category: string;
-  readonly version: string;
-  /** Undefined deletes the category's rule. */
-  readonly rule: Rule | undefined;
-}
+/** The key of the one rule set object in bucket `rules`. */
+export const ruleSetKey = "rules";
 
-/** The rule set: bucket `rules`, key `rules`, merged per category. */
-export const ruleSetType: RecordType<ReadonlyMap<string, RuleEntry>, RuleChange> = {
+/** The rule set: bucket `rules`, key {@link ruleSetKey}, merged per category. */
+export const ruleSetType: RecordType<RuleEntries, RuleWrite> = {
   bucket: "rules",
   decode: decodeRuleEntries,
   encode: (_key, entries) => encodeRuleEntries(entries),

@@ -1,48 +1,100 @@
-import type { Cursor } from "../domain/cursor.js";
-import type { ListChange, NotificationList } from "../domain/notification-list.js";
-import type { RuleEntries } from "../domain/rule-set.js";
-import type { KeyValueStore } from "./key-value-store.js";
+import type { Cursor, CursorChange } from "../domain/cursor.js";
+import { emptyList, type ListChange, type NotificationList } from "../domain/notification-list.js";
+import type { RuleSet } from "../domain/rule.js";
+import { activeRules, type RuleWrite } from "../domain/rule-set.js";
+import type { CallOptions, KeyValueStore } from "./key-value-store.js";
 import {
-  type CursorChange,
+  cursorKey,
   cursorType,
   notificationListType,
-  type RuleChange,
+  ruleSetKey,
   ruleSetType,
 } from "./record-types.js";
-import { ResolvingStore, type SiblingObserver } from "./resolving-store.js";
+import {
+  type RepairFailureListener,
+  ResolvingStore,
+  type SiblingObserver,
+} from "./resolving-store.js";
+
+/**
+ * Users' notification lists. Each change is applied in a read-modify-write
+ * that merges what concurrent writers left, batched with the changes queued
+ * meanwhile (group commit).
+ */
+export interface ListRepository {
+  /** The user's list, merged; the empty list when nothing was stored. */
+  read(username: string, options?: CallOptions): Promise<NotificationList>;
+  /** Applies a change to the user's list; resolves once a write carrying it is acknowledged. */
+  change(username: string, change: ListChange): Promise<void>;
+  /** Writes made so far: far fewer than changes under load (for tests and metrics). */
+  readonly batchCount: number;
+}
+
+/** Users' cursors (contract §4.3). */
+export interface CursorRepository {
+  /** The user's cursor; undefined when none (never listed, or deleted). */
+  read(username: string, options?: CallOptions): Promise<Cursor | undefined>;
+  /** Moves or removes the user's cursor; resolves once the write is acknowledged. */
+  change(username: string, change: CursorChange): Promise<void>;
+}
+
+/** The rollup rules, one per category. */
+export interface RuleRepository {
+  /** The rules in force by category (deleted ones left out), read from storage. */
+  read(options?: CallOptions): Promise<RuleSet>;
+  /** Writes or deletes one category's rule; resolves once the write is acknowledged. */
+  change(write: RuleWrite): Promise<void>;
+}
 
 /** Every record the service keeps, over one key-value store. */
 export interface Repositories {
+  /** The store underneath (for tests and for closing it). */
   readonly store: KeyValueStore;
-  /** Key: username. */
-  readonly lists: ResolvingStore<NotificationList, ListChange>;
-  /** Key: `<username>-notifications`. */
-  readonly cursors: ResolvingStore<Cursor, CursorChange>;
-  /** Key: `rules`. */
-  readonly rules: ResolvingStore<RuleEntries, RuleChange>;
+  readonly lists: ListRepository;
+  readonly cursors: CursorRepository;
+  readonly rules: RuleRepository;
+  /** Resolves when no write is queued or running in any repository. */
+  idle(): Promise<void>;
 }
 
 /** Options of the repositories. */
 export interface RepositoryOptions {
   /** Notifications kept per user (contract §4.2). Default 1000. */
   readonly retention?: number;
-  /** Told the sibling count of every read. */
+  /** Told the sibling count of every read. Default: nobody. */
   readonly observeSiblings?: SiblingObserver;
+  /** Told when a read repair fails (the reader is not). Default: nobody. */
+  readonly onRepairFailed?: RepairFailureListener;
 }
-
-/** The key of the one rule set object. */
-export const ruleSetKey = "rules";
 
 /** Builds the repositories over a store. */
 export function createRepositories(
   store: KeyValueStore,
   options: RepositoryOptions = {},
 ): Repositories {
-  const { retention = 1000, observeSiblings } = options;
+  const { retention = 1000, ...observers } = options;
+  const lists = new ResolvingStore(store, notificationListType(retention), observers);
+  const cursors = new ResolvingStore(store, cursorType, observers);
+  const rules = new ResolvingStore(store, ruleSetType, observers);
   return {
     store,
-    lists: new ResolvingStore(store, notificationListType(retention), observeSiblings),
-    cursors: new ResolvingStore(store, cursorType, observeSiblings),
-    rules: new ResolvingStore(store, ruleSetType, observeSiblings),
+    lists: {
+      read: async (username, call) => (await lists.read(username, call)) ?? emptyList,
+      change: (username, change) => lists.change(username, change),
+      get batchCount() {
+        return lists.batchCount;
+      },
+    },
+    cursors: {
+      read: (username, call) => cursors.read(cursorKey(username), call),
+      change: (username, change) => cursors.change(cursorKey(username), change),
+    },
+    rules: {
+      read: async (call) => activeRules((await rules.read(ruleSetKey, call)) ?? new Map()),
+      change: (write) => rules.change(ruleSetKey, write),
+    },
+    async idle() {
+      await Promise.all([lists.idle(), cursors.idle(), rules.idle()]);
+    },
   };
 }

@@ -28,6 +28,17 @@ export interface RecordType<V, C> {
 /** Told how many siblings each read found (for metrics). */
 export type SiblingObserver = (bucket: BucketName, siblings: number) => void;
 
+/** Told that a read repair's write failed: nobody else is, since the read had answered. */
+export type RepairFailureListener = (bucket: BucketName, error: unknown) => void;
+
+/** What a {@link ResolvingStore} reports beyond its answers. */
+export interface ResolvingStoreObservers {
+  /** Default: nobody. */
+  readonly observeSiblings?: SiblingObserver | undefined;
+  /** Default: nobody. */
+  readonly onRepairFailed?: RepairFailureListener | undefined;
+}
+
 /**
  * Records of one type over a causal key-value store: reads resolve siblings
  * with the domain's merge; changes go through a group committer, one
@@ -40,12 +51,17 @@ export class ResolvingStore<V, C> {
   // A key holding the one sibling this instance wrote or read last resolves without decoding.
   private readonly recent = new RecentValues<V>();
 
+  private readonly observeSiblings: SiblingObserver;
+  private readonly onRepairFailed: RepairFailureListener;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly type: RecordType<V, C>,
-    private readonly observeSiblings: SiblingObserver = () => {},
+    observers: ResolvingStoreObservers = {},
   ) {
     this.writer = new GroupCommitter((key, changes) => this.commit(key, changes));
+    this.observeSiblings = observers.observeSiblings ?? (() => {});
+    this.onRepairFailed = observers.onRepairFailed ?? (() => {});
   }
 
   /** The resolved value of a key; undefined when absent. */
@@ -55,7 +71,11 @@ export class ResolvingStore<V, C> {
     const value = this.resolve(key, values);
     // Read repair: writing the merge back keeps siblings from piling up. Its
     // failure is not the reader's: the next write resolves them again.
-    if (values.length > 1) this.writer.submit(key, undefined).catch(() => {});
+    if (values.length > 1) {
+      this.writer
+        .submit(key, undefined)
+        .catch((error: unknown) => this.onRepairFailed(this.type.bucket, error));
+    }
     return value;
   }
 

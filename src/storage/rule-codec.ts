@@ -1,7 +1,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { parseDuration } from "../domain/duration.js";
 import type { Rule } from "../domain/rule.js";
-import { ruleToInput } from "../domain/rule.js";
+import { ruleToFields } from "../domain/rule.js";
 import type { RuleEntries, RuleEntry } from "../domain/rule-set.js";
 import {
   type RuleRecord,
@@ -14,13 +14,10 @@ import { StorageCorruptionError } from "./errors.js";
 export function encodeRuleEntries(entries: RuleEntries): Uint8Array {
   const rules: Record<string, RuleRecord> = {};
   for (const [category, entry] of entries) {
-    const input = entry.rule ? ruleToInput(entry.rule) : {};
     rules[category] = create(RuleRecordSchema, {
       version: entry.version,
       deleted: !entry.rule,
-      ...(input.maxSize !== undefined && { maxSize: input.maxSize }),
-      ...(input.maxDuration !== undefined && { maxDuration: input.maxDuration }),
-      matchOn: input.matchOn ?? "",
+      ...(entry.rule && ruleToFields(entry.rule)),
     });
   }
   return toBinary(RuleSetRecordSchema, create(RuleSetRecordSchema, { rules }));

@@ -110,7 +110,7 @@ describe("a store instance over three nodes", () => {
     // Once every breaker is open, calls fail without touching the network.
     await vi.waitFor(
       async () => {
-        const error = await instance.repos.cursors.read("ida-notifications").catch((e) => e);
+        const error = await instance.repos.cursors.read("ida").catch((e) => e);
         expect(error).toBeInstanceOf(StorageUnavailableError);
         expect((error as Error).message).toBe(
           `no Riak node available: circuit breaker open for ${cluster.nodeList.replaceAll(",", ", ")}`,

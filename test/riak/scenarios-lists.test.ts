@@ -7,7 +7,6 @@ import {
   bucketType,
   create,
   type Instance,
-  idle,
   listedIds,
   newestFirst,
   notification,
@@ -74,7 +73,7 @@ describe("notification lists written by three instances through three nodes", ()
 
     // Further writes merge whatever siblings remain; still nothing comes back.
     const more = await Promise.all([create(a, user), create(b, user), create(c, user)]);
-    await Promise.all(instances.map((instance) => idle(instance.repos)));
+    await Promise.all(instances.map((instance) => instance.repos.idle()));
     for (const instance of instances) {
       expect(await listedIds(instance, user)).toEqual(newestFirst([...expected, ...more]));
     }
@@ -112,7 +111,7 @@ describe("notification lists written by three instances through three nodes", ()
     for (const instance of [b, c]) expect(await listedIds(instance, user)).toEqual(listed);
     // What the delete-all decided is in the stored object: its mark (the
     // newest id it knew of, at most upTo) and tombstones for what it read above.
-    await a.repos.lists.idle();
+    await a.repos.idle();
     const stored = await a.riak.get("notifications", user);
     const merged = mergeLists(stored.values.map(decodeList), 1000);
     expect(merged.clearedUpTo <= upTo).toBe(true);
@@ -230,7 +229,7 @@ describe("group commit on a hot user", () => {
     expect(cluster.siblingCount(bucketType, "notifications", user)).toBeLessThanOrEqual(3);
     const [a] = instances as [Instance];
     expect(await listedIds(a, user)).toEqual(newestFirst(ids));
-    await a.repos.lists.idle();
+    await a.repos.idle();
     expect(cluster.siblingCount(bucketType, "notifications", user)).toBe(1);
   });
 });
@@ -250,7 +249,7 @@ describe("retention", () => {
     const newest = newestFirst(all.map((n) => n.id)).slice(0, 1000);
     expect(await listedIds(b, user)).toEqual(newest);
     // The read wrote the merge back: one sibling of 1000.
-    await b.repos.lists.idle();
+    await b.repos.idle();
     expect(cluster.siblingCount(bucketType, "notifications", user)).toBe(1);
     const stored = await a.riak.get("notifications", user);
     expect(stored.values.map((v) => decodeList(v).notifications.length)).toEqual([1000]);

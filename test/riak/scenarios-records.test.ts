@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { cursorKey } from "../../src/domain/cursor.js";
 import { createIdGenerator } from "../../src/domain/ids.js";
 import { parseRule, type Rule } from "../../src/domain/rule.js";
-import { activeRules } from "../../src/domain/rule-set.js";
-import type { RuleChange } from "../../src/storage/record-types.js";
-import { ruleSetKey } from "../../src/storage/repositories.js";
-import { bucketType, type Instance, idle, newestFirst, useScenarios } from "./scenarios-support.js";
+import type { RuleWrite } from "../../src/domain/rule-set.js";
+import { cursorKey, ruleSetKey } from "../../src/storage/record-types.js";
+import { bucketType, type Instance, newestFirst, useScenarios } from "./scenarios-support.js";
 
 const { startCluster, openInstances } = useScenarios();
 
@@ -24,8 +22,7 @@ async function concurrently(writes: readonly [Instance, () => Promise<void>][]):
   await Promise.all(done);
 }
 
-const rulesOf = async (instance: Instance) =>
-  activeRules((await instance.repos.rules.read(ruleSetKey)) ?? new Map());
+const rulesOf = (instance: Instance) => instance.repos.rules.read();
 
 describe("cursors written by three instances", () => {
   it("resolve their siblings to the greatest id and write it back in the seed's JSON", async () => {
@@ -37,7 +34,7 @@ describe("cursors written by three instances", () => {
       instances.map((instance, i) => [
         instance,
         () =>
-          instance.repos.cursors.change(key, {
+          instance.repos.cursors.change("gus", {
             kind: "shown",
             newestId: ids[i] ?? "",
             flaggedWith: "",
@@ -48,10 +45,10 @@ describe("cursors written by three instances", () => {
 
     const greatest = newestFirst(ids)[0];
     for (const instance of instances) {
-      expect(await instance.repos.cursors.read(key)).toEqual({ value: greatest, previous: "" });
+      expect(await instance.repos.cursors.read("gus")).toEqual({ value: greatest, previous: "" });
     }
     const [a] = instances as [Instance];
-    await idle(a.repos);
+    await a.repos.idle();
     expect(cluster.siblingCount(bucketType, "cursors", key)).toBe(1);
     const stored = await a.riak.get("cursors", key);
     expect(stored.values.map((value) => JSON.parse(text(value)))).toEqual([
@@ -62,7 +59,7 @@ describe("cursors written by three instances", () => {
 
 describe("the rule set written by three instances", () => {
   const rule = (input: Parameters<typeof parseRule>[0]): Rule => parseRule(input);
-  const change = (category: string, version: string, value: Rule | undefined): RuleChange => ({
+  const change = (category: string, version: string, value: Rule | undefined): RuleWrite => ({
     category,
     version,
     rule: value,
@@ -71,13 +68,13 @@ describe("the rule set written by three instances", () => {
   it("merges concurrent writes per category", async () => {
     const cluster = await startCluster();
     const [a, b, c] = (await openInstances(cluster, 3)) as [Instance, Instance, Instance];
-    await a.repos.rules.change(ruleSetKey, change("mention", a.newId(), rule({ maxSize: 5 })));
+    await a.repos.rules.change(change("mention", a.newId(), rule({ maxSize: 5 })));
     const like = rule({ maxSize: 9 });
     const follow = rule({ maxDuration: "12 hours" });
     await concurrently([
-      [a, () => a.repos.rules.change(ruleSetKey, change("like", a.newId(), like))],
-      [b, () => b.repos.rules.change(ruleSetKey, change("follow", b.newId(), follow))],
-      [c, () => c.repos.rules.change(ruleSetKey, change("mention", c.newId(), undefined))],
+      [a, () => a.repos.rules.change(change("like", a.newId(), like))],
+      [b, () => b.repos.rules.change(change("follow", b.newId(), follow))],
+      [c, () => c.repos.rules.change(change("mention", c.newId(), undefined))],
     ]);
     expect(cluster.siblingCount(bucketType, "rules", ruleSetKey)).toBe(3);
     for (const instance of [a, b, c]) {
@@ -98,8 +95,8 @@ describe("the rule set written by three instances", () => {
     const earlier = createIdGenerator(() => start)();
     const later = createIdGenerator(() => start + 1000)();
     await concurrently([
-      [b, () => b.repos.rules.change(ruleSetKey, change("like", later, rule({ maxSize: 2 })))],
-      [a, () => a.repos.rules.change(ruleSetKey, change("like", earlier, rule({ maxSize: 7 })))],
+      [b, () => b.repos.rules.change(change("like", later, rule({ maxSize: 2 })))],
+      [a, () => a.repos.rules.change(change("like", earlier, rule({ maxSize: 7 })))],
     ]);
     expect(cluster.siblingCount(bucketType, "rules", ruleSetKey)).toBe(2);
     expect(await rulesOf(a)).toEqual(new Map([["like", rule({ maxSize: 2 })]]));
@@ -110,24 +107,24 @@ describe("the rule set written by three instances", () => {
     const [a, b] = (await openInstances(cluster, 2)) as [Instance, Instance];
     // a's clock runs a second ahead of b's (or a's id won within one second).
     const ahead = createIdGenerator(() => Date.now() + 1000);
-    await a.repos.rules.change(ruleSetKey, change("like", ahead(), rule({ maxSize: 7 })));
-    await b.repos.rules.change(ruleSetKey, change("like", b.newId(), rule({ maxSize: 2 })));
+    await a.repos.rules.change(change("like", ahead(), rule({ maxSize: 7 })));
+    await b.repos.rules.change(change("like", b.newId(), rule({ maxSize: 2 })));
     expect(await rulesOf(a)).toEqual(new Map([["like", rule({ maxSize: 2 })]]));
-    await a.repos.rules.change(ruleSetKey, change("share", ahead(), rule({ maxSize: 3 })));
-    await b.repos.rules.change(ruleSetKey, change("share", b.newId(), undefined));
+    await a.repos.rules.change(change("share", ahead(), rule({ maxSize: 3 })));
+    await b.repos.rules.change(change("share", b.newId(), undefined));
     expect(await rulesOf(a)).toEqual(new Map([["like", rule({ maxSize: 2 })]]));
   });
 
   it("keeps a deletion when a stale sibling still holds the rule", async () => {
     const cluster = await startCluster();
     const [a, b, c] = (await openInstances(cluster, 3)) as [Instance, Instance, Instance];
-    await a.repos.rules.change(ruleSetKey, change("mention", a.newId(), rule({ maxSize: 5 })));
+    await a.repos.rules.change(change("mention", a.newId(), rule({ maxSize: 5 })));
     // b reads the set with "mention" in it; its write of another category waits.
     const held = b.store.hold();
     const share = rule({ matchOn: "post_id" });
-    const writeShare = b.repos.rules.change(ruleSetKey, change("share", b.newId(), share));
+    const writeShare = b.repos.rules.change(change("share", b.newId(), share));
     await held.arrived;
-    await a.repos.rules.change(ruleSetKey, change("mention", a.newId(), undefined));
+    await a.repos.rules.change(change("mention", a.newId(), undefined));
     held.release();
     await writeShare;
     expect(cluster.siblingCount(bucketType, "rules", ruleSetKey)).toBe(2);

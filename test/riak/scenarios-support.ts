@@ -71,7 +71,7 @@ export function useScenarios(): Scenarios {
       observeSiblings: (_bucket, count) => siblingsSeen.push(count),
     });
     // Queued writes finish before the store closes (cleanups run in reverse).
-    cleanups.push(() => idle(repos));
+    cleanups.push(() => repos.idle());
     return { riak, store, repos, newId: createIdGenerator(), siblingsSeen };
   };
   return {
@@ -94,11 +94,6 @@ export function useScenarios(): Scenarios {
       return instances;
     },
   };
-}
-
-/** Resolves when none of the repositories has a write queued or running. */
-export async function idle(repos: Repositories): Promise<void> {
-  await Promise.all([repos.lists.idle(), repos.cursors.idle(), repos.rules.idle()]);
 }
 
 /** A notification as the service would store it. */
