@@ -1,5 +1,5 @@
 import { idAfter } from "./ids.js";
-import type { Rule, RuleSet } from "./rule.js";
+import { type Rule, type RuleSet, ruleToFields } from "./rule.js";
 
 /** One category's latest write: a rule, or a deletion kept as a tombstone. */
 export interface RuleEntry {
@@ -15,17 +15,30 @@ export type RuleEntries = ReadonlyMap<string, RuleEntry>;
 /**
  * Merges sibling rule sets per category: the entry with the greatest version
  * wins, so the latest write wins whichever instance made it, and a deletion
- * (kept as a tombstone) is not undone by an older sibling.
+ * (kept as a tombstone) is not undone by an older sibling. Two entries of one
+ * version (concurrent writes that both superseded the same entry, see
+ * {@link applyRuleWrites}) resolve the same way in any order: a deletion
+ * wins, else the rule whose fields sort last.
  */
 export function mergeRuleEntries(siblings: readonly RuleEntries[]): Map<string, RuleEntry> {
   const merged = new Map<string, RuleEntry>();
   for (const sibling of siblings) {
     for (const [category, entry] of sibling) {
       const current = merged.get(category);
-      if (!current || entry.version > current.version) merged.set(category, entry);
+      if (!current || supersedes(entry, current)) merged.set(category, entry);
     }
   }
   return merged;
+}
+
+function supersedes(entry: RuleEntry, other: RuleEntry): boolean {
+  if (entry.version !== other.version) return entry.version > other.version;
+  if (!entry.rule || !other.rule) return !entry.rule && !!other.rule;
+  return ruleOrderKey(entry.rule) > ruleOrderKey(other.rule);
+}
+
+function ruleOrderKey(rule: Rule): string {
+  return JSON.stringify(ruleToFields(rule));
 }
 
 /** One category's rule written, or deleted (`rule` undefined), with a fresh version. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mergeCursors } from "../../src/domain/cursor.js";
-import { activeRules, mergeRuleEntries } from "../../src/domain/rule-set.js";
+import { createIdGenerator } from "../../src/domain/ids.js";
+import { activeRules, applyRuleWrites, mergeRuleEntries } from "../../src/domain/rule-set.js";
 
 describe("mergeCursors (the predecessor's CursorResolverTest)", () => {
   it("resolves to the greatest value", () => {
@@ -32,5 +33,30 @@ describe("mergeRuleEntries", () => {
     const merged = mergeRuleEntries([stale, deleted]);
     expect(activeRules(merged).has("like")).toBe(false);
     expect(merged.get("like")?.version).toBe("5");
+  });
+
+  // Found by the merge-law properties (merge-laws.test.ts): two instances whose
+  // clocks are behind the one that wrote the entry both supersede it with
+  // idAfter(its version), the same version, and the merge kept whichever
+  // sibling came first, so instances could resolve the rule differently.
+  it("resolves two writes of one version the same way in either order", () => {
+    const ahead = createIdGenerator(() => Date.now() + 60_000)();
+    const entries = new Map([["like", { version: ahead, rule: { maxSize: 1 } }]]);
+    const behind = createIdGenerator(() => Date.now());
+    const put = applyRuleWrites(entries, [
+      { category: "like", version: behind(), rule: { maxSize: 5 } },
+    ]);
+    const deleted = applyRuleWrites(entries, [
+      { category: "like", version: behind(), rule: undefined },
+    ]);
+    const other = applyRuleWrites(entries, [
+      { category: "like", version: behind(), rule: { maxSize: 9 } },
+    ]);
+    expect(put.get("like")?.version).toBe(deleted.get("like")?.version);
+    expect(mergeRuleEntries([put, deleted]).get("like")).toEqual(deleted.get("like"));
+    expect(mergeRuleEntries([deleted, put]).get("like")).toEqual(deleted.get("like"));
+    expect(mergeRuleEntries([put, other]).get("like")).toEqual(
+      mergeRuleEntries([other, put]).get("like"),
+    );
   });
 });
