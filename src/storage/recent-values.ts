@@ -1,14 +1,21 @@
+import { LRUCache } from "lru-cache";
+
+interface Entry<V> {
+  readonly bytes: Uint8Array;
+  readonly value: V;
+}
+
 /**
  * The resolved values of the keys read or written last, each beside the
  * stored bytes it stands for, so that reading those same bytes again (the
  * common case: a key holds one sibling, the one this instance just wrote or
  * read) costs a byte comparison instead of a decode and a merge. Holds the
  * keys used last, at most `maxKeys` and `maxBytes` of stored bytes, dropping
- * the least recently used.
+ * the least recently used (lru-cache); a value whose bytes alone exceed
+ * `maxBytes` is not kept.
  */
 export class RecentValues<V> {
-  private readonly entries = new Map<string, { bytes: Uint8Array; value: V }>();
-  private bytesHeld = 0;
+  private readonly entries: LRUCache<string, Entry<V>>;
 
   /**
    * @param maxBytes stored bytes kept. Default 8 MiB: some 65 full lists
@@ -17,38 +24,29 @@ export class RecentValues<V> {
    * @param maxKeys keys kept, which bounds the memory of small values (a
    * cursor is some 100 bytes). Default 4096.
    */
-  constructor(
-    private readonly maxBytes = 8 * 1024 * 1024,
-    private readonly maxKeys = 4096,
-  ) {}
+  constructor(maxBytes = 8 * 1024 * 1024, maxKeys = 4096) {
+    this.entries = new LRUCache({
+      max: maxKeys,
+      maxSize: maxBytes,
+      // lru-cache wants a positive size; an empty list encodes to no bytes.
+      sizeCalculation: (entry) => Math.max(1, entry.bytes.byteLength),
+    });
+  }
 
   /** The value remembered for `key` when it was remembered for exactly `bytes`. */
   get(key: string, bytes: Uint8Array): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry || !sameBytes(entry.bytes, bytes)) return undefined;
-    // Most recently used last.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
+    return entry && sameBytes(entry.bytes, bytes) ? entry.value : undefined;
   }
 
   /** Remembers that `bytes`, stored under `key`, resolve to `value`. */
   set(key: string, bytes: Uint8Array, value: V): void {
-    this.delete(key);
     this.entries.set(key, { bytes, value });
-    this.bytesHeld += bytes.byteLength;
-    for (const oldest of this.entries.keys()) {
-      if (this.bytesHeld <= this.maxBytes && this.entries.size <= this.maxKeys) break;
-      this.delete(oldest);
-    }
   }
 
   /** Forgets `key`. */
   delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
     this.entries.delete(key);
-    this.bytesHeld -= entry.bytes.byteLength;
   }
 }
 

@@ -37,9 +37,16 @@ describe("RecentValues", () => {
       5,
       undefined,
     ]);
+    // A value larger than the whole budget is not kept, and pushes nothing out.
     recent.set("e", bytes("eeeee"), 6);
     expect(recent.get("e", bytes("eeeee"))).toBeUndefined();
-    expect(recent.get("c", bytes("cccc"))).toBeUndefined();
+    expect(recent.get("c", bytes("cccc"))).toBe(5);
+  });
+
+  it("remembers a value stored as no bytes (an empty list encodes to none)", () => {
+    const recent = new RecentValues<string>(4);
+    recent.set("k", bytes(""), "empty");
+    expect(recent.get("k", bytes(""))).toBe("empty");
   });
 
   it("keeps at most maxKeys keys, however small", () => {
