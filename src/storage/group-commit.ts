@@ -17,6 +17,8 @@ interface Waiter<C> {
  */
 export class GroupCommitter<C> {
   private readonly queues = new Map<string, Waiter<C>[]>();
+  // Callers of idle(), answered when the last queue empties.
+  private idleWaiters: (() => void)[] = [];
   private batches = 0;
 
   /** @param commit writes one batch; its rejection fails every change in the batch. */
@@ -41,8 +43,9 @@ export class GroupCommitter<C> {
   }
 
   /** Resolves when no write is queued or running. */
-  async idle(): Promise<void> {
-    while (this.queues.size > 0) await new Promise((resolve) => setImmediate(resolve));
+  idle(): Promise<void> {
+    if (this.queues.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async drain(key: string): Promise<void> {
@@ -53,6 +56,7 @@ export class GroupCommitter<C> {
       const batch = queue.splice(0);
       if (batch.length === 0) {
         this.queues.delete(key);
+        if (this.queues.size === 0) this.wakeIdle();
         return;
       }
       this.batches++;
@@ -66,5 +70,11 @@ export class GroupCommitter<C> {
         for (const w of batch) w.reject(error);
       }
     }
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }

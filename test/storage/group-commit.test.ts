@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GroupCommitter } from "../../src/storage/group-commit.js";
 
 describe("GroupCommitter", () => {
@@ -41,5 +41,45 @@ describe("GroupCommitter", () => {
     });
     await Promise.all([committer.submit("a", 1), committer.submit("b", 2)]);
     expect(seen.sort()).toEqual(["a", "b"]);
+  });
+
+  it("idle() waits for every running and queued write, failed ones too", async () => {
+    const gates = new Map<string, () => void>();
+    const committer = new GroupCommitter<number>(async (key, changes) => {
+      await new Promise<void>((resolve) => gates.set(`${key}${changes[0]}`, resolve));
+      if (key === "b") throw new Error("storage down");
+    });
+    await committer.idle();
+    const writes = [committer.submit("a", 1), committer.submit("a", 2), committer.submit("b", 1)];
+    let idle = false;
+    const idled = committer.idle().then(() => {
+      idle = true;
+    });
+    const open = (gate: string) =>
+      vi.waitFor(() => {
+        const release = gates.get(gate);
+        expect(release).toBeDefined();
+        release?.();
+      });
+    await open("a1");
+    await open("b1");
+    await expect(writes[2]).rejects.toThrow("storage down");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false); // "a" still has its second batch to write
+    await open("a2");
+    await idled;
+    await expect(Promise.all(writes.slice(0, 2))).resolves.toBeDefined();
+  });
+
+  it("idle() resolves from the committer's state, without waiting for the event loop to turn", async () => {
+    const committer = new GroupCommitter<number>(async () => {});
+    const order: string[] = [];
+    const write = committer.submit("k", 1);
+    setImmediate(() => order.push("event loop turned"));
+    await committer.idle();
+    order.push("idle");
+    await write;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(["idle", "event loop turned"]);
   });
 });
