@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { type App, createApp } from "./app.js";
 import type { Config } from "./config/config.js";
 import { createLogger } from "./logging/logger.js";
+import { createIgnoredErrorReporter } from "./observability/ignored-errors.js";
 import { createOperability, type Operability } from "./observability/operability.js";
 import { createRestTranscoder } from "./rest/transcoder.js";
 import { errorMapping } from "./server/error-mapping.js";
@@ -45,12 +46,18 @@ export async function startService(
 ): Promise<RunningService> {
   const ops = createOperability(config, options.logger ?? createLogger(config.log.level));
   const store = ops.observeStore(await openStore(config, ops.riakExtras(options.riak)));
+  const ignored = createIgnoredErrorReporter(ops.metrics.registry, ops.logger);
   const app = createApp(store, {
     retention: config.storage.retention,
     ruleRefreshMs: config.rules.refreshMs,
-    events: createEventBus(config.redis, ops.logger),
+    events: createEventBus(config.redis, {
+      logger: ops.logger,
+      onUnsubscribeFailed: (error) => ignored("redis_unsubscribe", error),
+    }),
     streams: config.streams,
     observeSiblings: ops.observeSiblings,
+    onRepairFailed: (bucket, error) => ignored("read_repair", error, { bucket }),
+    onReadBackFailed: (error) => ignored("delete_all_read_back", error),
     ...(options.now && { now: options.now }),
   });
   registerEventBusMetrics(ops.metrics.registry, app.deps.events);

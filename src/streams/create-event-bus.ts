@@ -1,7 +1,6 @@
-import type { Logger } from "pino";
 import type { EventBus } from "./event-bus.js";
 import { LocalEventBus } from "./local-event-bus.js";
-import { RedisEventBus } from "./redis-event-bus.js";
+import { RedisEventBus, type RedisEventBusOptions } from "./redis-event-bus.js";
 
 /** Where live events travel: `config.redis`. */
 export interface EventBusConfig {
@@ -11,12 +10,18 @@ export interface EventBusConfig {
   readonly commandTimeoutMs: number;
 }
 
+/** What the Redis bus reports beyond its answers: see {@link RedisEventBusOptions}. */
+export type EventBusObservers = Pick<RedisEventBusOptions, "logger" | "onUnsubscribeFailed">;
+
 /** The Redis bus when a URL is configured, else the in-process one. */
-export function createEventBus(config: EventBusConfig, logger?: Logger): EventBus {
+export function createEventBus(
+  config: EventBusConfig,
+  observers: EventBusObservers = {},
+): EventBus {
   if (config.url === "") return new LocalEventBus();
   return new RedisEventBus({
     url: config.url,
     commandTimeoutMs: config.commandTimeoutMs,
-    ...(logger && { logger }),
+    ...observers,
   });
 }

@@ -21,6 +21,12 @@ export interface RedisEventBusOptions {
   /** Channel names are this prefix and the username. Default `notification.v1.inbox:`. */
   readonly channelPrefix?: string;
   readonly logger?: Logger;
+  /**
+   * Told when an UNSUBSCRIBE fails (the last stream of a user ended while
+   * Redis did not answer). Nobody waits for it: the channel's messages then
+   * reach no listener until the connection is replaced. Default: nobody.
+   */
+  readonly onUnsubscribeFailed?: (error: unknown) => void;
 }
 
 /**
@@ -42,6 +48,7 @@ export class RedisEventBus implements EventBus {
   private readonly timeoutMs: number;
   private readonly prefix: string;
   private readonly logger: Logger | undefined;
+  private readonly onUnsubscribeFailed: (error: unknown) => void;
   private readonly healthCheck: NodeJS.Timeout;
   private readyWait: Promise<void> | undefined;
   private pinging = false;
@@ -51,6 +58,7 @@ export class RedisEventBus implements EventBus {
     this.timeoutMs = options.commandTimeoutMs ?? 1000;
     this.prefix = options.channelPrefix ?? "notification.v1.inbox:";
     this.logger = options.logger;
+    this.onUnsubscribeFailed = options.onUnsubscribeFailed ?? (() => {});
     const clientOptions = {
       commandTimeout: this.timeoutMs,
       connectTimeout: this.timeoutMs,
@@ -141,7 +149,9 @@ export class RedisEventBus implements EventBus {
   private unsubscribe(username: string): void {
     // Without a connection there is no subscription left to end.
     if (this.subscriber.status !== "ready") return;
-    this.subscriber.unsubscribe(this.prefix + username).catch(() => {});
+    this.subscriber
+      .unsubscribe(this.prefix + username)
+      .catch((error: unknown) => this.onUnsubscribeFailed(error));
   }
 
   private deliver(channel: string, message: string): void {

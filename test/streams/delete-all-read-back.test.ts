@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { afterEach, describe, expect, it } from "vitest";
+import { type App, createApp } from "../../src/app.js";
+import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import { errorMapping } from "../../src/server/error-mapping.js";
+import { EmbeddedStore } from "../../src/storage/embedded-store.js";
+import { ForwardingStore } from "../../src/storage/forwarding-store.js";
+import type { BucketName, CallOptions, SiblingRead } from "../../src/storage/key-value-store.js";
+import { StreamReader } from "./stream-reader.js";
+
+/** A store that fails one read of a notification list, after letting `pass` through. */
+class FailingListRead extends ForwardingStore {
+  private armed: { pass: number } | undefined;
+
+  failListReadAfter(pass: number): void {
+    this.armed = { pass };
+  }
+
+  override get(bucket: BucketName, key: string, options?: CallOptions): Promise<SiblingRead> {
+    if (bucket === "notifications" && this.armed && this.armed.pass-- === 0) {
+      this.armed = undefined;
+      return Promise.reject(new Error("read refused"));
+    }
+    return super.get(bucket, key, options);
+  }
+}
+
+describe("a delete-all whose result cannot be read back", () => {
+  let dir: string;
+  let app: App | undefined;
+  afterEach(async () => {
+    await app?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("stands, announces its issued bound, and reports the failed read", async () => {
+    dir = await mkdtemp(join(tmpdir(), "read-back-"));
+    const store = new FailingListRead(await EmbeddedStore.open(dir));
+    const failures: unknown[] = [];
+    app = createApp(store, { onReadBackFailed: (error) => failures.push(error) });
+    const transport = createRouterTransport((router) => app?.routes(router), {
+      router: { interceptors: [errorMapping] },
+    });
+    const notifications = createClient(NotificationService, transport);
+    const reader = StreamReader.open(transport, { username: "ivo" });
+    await reader.live();
+    const created = await notifications.createNotification({
+      username: "ivo",
+      category: "like",
+      message: "hi",
+    });
+
+    // The delete-all's own read-modify-write reads the list first; the read back fails.
+    store.failListReadAfter(1);
+    await notifications.deleteNotifications({ username: "ivo" });
+    await reader.until((r) => r.kinds().includes("cleared"), "the cleared event");
+    await reader.cancel();
+
+    expect(failures).toEqual([new Error("read refused")]);
+    const cleared = reader.events.find((e) => e.event.case === "cleared")?.event;
+    const upTo = cleared?.case === "cleared" ? cleared.value.upTo : "";
+    expect(cleared?.case === "cleared" && cleared.value.ids).toEqual([]);
+    expect(upTo > (created.notification?.id ?? "~")).toBe(true);
+    const listed = await notifications.listNotifications({ username: "ivo" });
+    expect(listed.notifications).toEqual([]);
+  });
+});
