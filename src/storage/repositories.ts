@@ -72,7 +72,8 @@ export function createRepositories(
   store: KeyValueStore,
   options: RepositoryOptions = {},
 ): Repositories {
-  const { retention = 1000, ...observers } = options;
+  const { retention = 1000, observeSiblings, onRepairFailed } = options;
+  const observers = { observeSiblings, onRepairFailed };
   const lists = new ResolvingStore(store, notificationListType(retention), observers);
   const cursors = new ResolvingStore(store, cursorType, observers);
   const rules = new ResolvingStore(store, ruleSetType, observers);
