@@ -55,7 +55,7 @@ describe("a delete-all whose result cannot be read back", () => {
 
     // The delete-all's own read-modify-write reads the list first; the read back fails.
     store.failListReadAfter(1);
-    await notifications.deleteNotifications({ username: "ivo" });
+    await notifications.deleteNotifications({ username: "ivo", all: true });
     await reader.until((r) => r.kinds().includes("cleared"), "the cleared event");
     await reader.cancel();
 
