@@ -1,7 +1,7 @@
-import { mkdir } from "node:fs/promises";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ClassicLevel } from "classic-level";
 import { EmbeddedObjectSchema } from "../gen/notification/storage/v1/records_pb.js";
+import { prepareDataDir } from "./data-dir.js";
 import { StorageUnavailableError } from "./errors.js";
 import type { BucketName, KeyValueStore, SiblingRead } from "./key-value-store.js";
 
@@ -27,15 +27,26 @@ export class EmbeddedStore implements KeyValueStore {
 
   private constructor(private readonly db: ClassicLevel<string, Uint8Array>) {}
 
-  /** Opens (creating if needed) the store in `dataDir`; fails if another process holds it. */
+  /**
+   * Opens (creating if needed) the store in `dataDir`. Rejects with a
+   * StorageUnavailableError saying why, in one line, when the directory
+   * cannot be created or written, or another process holds the store.
+   */
   static async open(dataDir: string): Promise<EmbeddedStore> {
-    await mkdir(dataDir, { recursive: true });
+    try {
+      await prepareDataDir(dataDir);
+    } catch (cause) {
+      throw new StorageUnavailableError(
+        `cannot use "${dataDir}" as the embedded store's directory: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
     const db = new ClassicLevel<string, Uint8Array>(dataDir, { valueEncoding: "view" });
     try {
       await db.open();
     } catch (cause) {
       throw new StorageUnavailableError(
-        `cannot open the embedded store in ${dataDir} (is another instance using it?)`,
+        `cannot open the embedded store in "${dataDir}" (${openFailure(cause)})`,
         { cause },
       );
     }
@@ -116,6 +127,12 @@ export class EmbeddedStore implements KeyValueStore {
     next.then(cleanup, cleanup);
     return next;
   }
+}
+
+function openFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === "LEVEL_LOCKED") return "another process is using it";
+  return cause?.message ?? (error as Error).message;
 }
 
 function storageKey(bucket: BucketName, key: string): string {
