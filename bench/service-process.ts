@@ -14,34 +14,30 @@ import { createCallObserver } from "../src/observability/call-observer.js";
 import { createMetrics } from "../src/observability/metrics.js";
 import { errorMapping } from "../src/server/error-mapping.js";
 import { startHttpServer } from "../src/server/http-server.js";
-import { startService } from "../src/service.js";
+import { httpServerOptions, startService } from "../src/service.js";
 import { mergeConfig } from "../test/support/service-under-test.js";
 import { answerParent } from "./child-process.js";
 import { BenchService, noopImpl } from "./noop-service.js";
 
 const dataDir = await mkdtemp(join(tmpdir(), "notification-bench-"));
 const config = mergeConfig({
-  server: { port: 0, adminPort: 0, host: "127.0.0.1" },
-  storage: { dataDir },
+  server: { port: 0, admin_port: 0, host: "127.0.0.1" },
+  storage: { data_dir: dataDir },
   riak: { nodes: process.argv[2] ?? "" },
 });
 const service = await startService(config);
 const observer = createCallObserver({
   logger: createLogger(config.log.level),
   metrics: createMetrics(),
-  maxStreams: config.server.maxStreams,
+  maxStreams: config.server.max_streams,
 });
 // The server options of startService, but the routes.
 const baseline = await startHttpServer({
+  ...httpServerOptions(config),
   routes: (router) => router.service(BenchService, noopImpl),
   port: 0,
-  host: config.server.host,
-  readMaxBytes: config.server.requestMaxBytes,
-  maxTimeoutMs: config.server.maxDeadlineMs,
   requestGate: observer.requestGate,
   interceptors: [observer.interceptor, errorMapping],
-  maxStreamsPerConnection: config.server.maxStreamsPerConnection,
-  drainMs: config.server.drainMs,
 });
 
 answerParent(

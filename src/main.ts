@@ -1,20 +1,17 @@
-import { ConfigError, loadConfig } from "./config/load-config.js";
+import { ConfigError } from "./config/config-error.js";
+import { loadConfig } from "./config/load-config.js";
 import { createLogger } from "./logging/logger.js";
 import { startService } from "./service.js";
 
-/** Starts the service from `config.yml` (or `$CONFIG`) and stops it on SIGTERM or SIGINT. */
+/**
+ * Starts the service from `config.yml` (or `$CONFIG`) and stops it on
+ * SIGTERM or SIGINT. Exits 2 on a bad configuration (one line per problem on
+ * stderr), 1 when start-up or shutdown fails, 0 after a clean shutdown.
+ */
 async function main(): Promise<void> {
   const config = await loadConfig(process.env.CONFIG ?? "config.yml");
   const logger = createLogger(config.log.level);
   const service = await startService(config, { logger });
-  logger.info(
-    {
-      port: service.port,
-      adminPort: service.adminPort,
-      store: config.riak.nodes ? "riak" : "embedded",
-    },
-    `notification service listening on port ${service.port} (admin port ${service.adminPort})`,
-  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

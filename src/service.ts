@@ -1,42 +1,78 @@
+import type { ConnectRouter } from "@connectrpc/connect";
 import type { Logger } from "pino";
-import { type App, createApp } from "./app.js";
-import type { Config } from "./config/config.js";
+import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
+import { readPackageInfo } from "./admin/package-info.js";
+import type { Config } from "./config/config-schema.js";
+import { createIdGenerator } from "./domain/ids.js";
+import { NotificationService } from "./gen/notification/v1/notification_pb.js";
+import { RuleService } from "./gen/notification/v1/rule_pb.js";
+import { StreamService } from "./gen/notification/v1/stream_pb.js";
+import { registerHealth } from "./grpc/health/health-service.js";
+import { registerReflection } from "./grpc/reflection/reflection-service.js";
 import { createLogger } from "./logging/logger.js";
-import { createIgnoredErrorReporter } from "./observability/ignored-errors.js";
-import { createOperability, type Operability } from "./observability/operability.js";
+import { createCallObserver } from "./observability/call-observer.js";
+import {
+  createIgnoredErrorReporter,
+  type IgnoredErrorReporter,
+} from "./observability/ignored-errors.js";
+import { MeteredStore } from "./observability/metered-store.js";
+import { createMetrics, type Metrics } from "./observability/metrics.js";
+import { Readiness } from "./observability/readiness.js";
+import { registerRiakMetrics } from "./observability/riak-metrics.js";
+import { registerStorageReachable } from "./observability/storage-reachable.js";
+import { StoreProbe, type StoreProbeOptions } from "./observability/store-probe.js";
 import { createRestTranscoder } from "./rest/transcoder.js";
 import { errorMapping } from "./server/error-mapping.js";
-import { type HttpServer, startHttpServer } from "./server/http-server.js";
-import { openStore, type RiakExtras } from "./storage/open-store.js";
-import { createEventBus } from "./streams/create-event-bus.js";
+import { type HttpServerOptions, startHttpServer } from "./server/http-server.js";
+import type { ServiceDependencies } from "./services/dependencies.js";
+import { createNotificationService } from "./services/notification-service.js";
+import { RuleCache } from "./services/rule-cache.js";
+import { createRuleService } from "./services/rule-service.js";
+import { createStreamService, type StreamOptions } from "./services/stream-service.js";
+import { EmbeddedStore } from "./storage/embedded-store.js";
+import type { KeyValueStore } from "./storage/key-value-store.js";
+import { createRepositories } from "./storage/repositories.js";
+import type { RepairFailureListener, SiblingObserver } from "./storage/resolving-store.js";
+import { createRiakStore, type RiakOptions } from "./storage/riak-store.js";
+import type { EventBus } from "./streams/event-bus.js";
 import { registerEventBusMetrics } from "./streams/event-bus-metrics.js";
+import { LocalEventBus } from "./streams/local-event-bus.js";
+import { RedisEventBus, type RedisEventBusOptions } from "./streams/redis-event-bus.js";
 
-/** A running service: the API server over the configured store. */
+// The composition root: the one place that reads the configuration and
+// builds the service from its parts. Every module below takes required,
+// typed options; the defaults live in the config schema alone.
+
+/** Options that tests and embedders set beyond `config.yml`. */
+export interface ServiceOptions {
+  /** Default: JSON on stdout at `log.level`. */
+  readonly logger?: Logger;
+  /** The clock, in ms since the Unix epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Riak pool and breaker tuning, and a breaker listener (beside the log line). */
+  readonly riak?: Pick<RiakOptions, "cluster" | "onBreakerStateChange">;
+}
+
+/** A running service: the API server and the admin port over the configured store. */
 export interface RunningService {
-  readonly app: App;
-  readonly server: HttpServer;
   /** The API port (useful when the config asked for port 0). */
   readonly port: number;
   /** The admin port: health, readiness, metrics. */
   readonly adminPort: number;
-  /** Metrics, readiness and the logger. */
-  readonly operability: Operability;
+  readonly app: App;
+  /** The store the services use (metered). */
+  readonly store: KeyValueStore;
+  /** Where stored changes travel to live streams. */
+  readonly events: EventBus;
+  readonly metrics: Metrics;
+  readonly readiness: Readiness;
   /**
    * Drains the server (not ready from now on, streams end with UNAVAILABLE,
    * unary calls finish within `server.drain_ms`), then waits for queued
-   * writes, closes the store and the admin port. Calls after the first
-   * share its promise.
+   * writes and closes the event bus, the store and the admin port. Calls
+   * after the first share its promise.
    */
   close(): Promise<void>;
-}
-
-/** Options that tests and embedders set beyond config.yml. */
-export interface ServiceOptions {
-  /** Default: JSON on stdout at `log.level`. */
-  readonly logger?: Logger;
-  /** The clock, in ms since the Unix epoch. */
-  readonly now?: () => number;
-  readonly riak?: RiakExtras;
 }
 
 /** Opens the store, wires the services and starts listening, as `config` says. */
@@ -44,68 +80,279 @@ export async function startService(
   config: Config,
   options: ServiceOptions = {},
 ): Promise<RunningService> {
-  const ops = createOperability(config, options.logger ?? createLogger(config.log.level));
-  const store = ops.observeStore(await openStore(config, ops.riakExtras(options.riak)));
-  const ignored = createIgnoredErrorReporter(ops.metrics.registry, ops.logger);
-  const app = createApp(store, {
-    retention: config.storage.retention,
-    ruleRefreshMs: config.rules.refreshMs,
-    events: createEventBus(config.redis, {
-      logger: ops.logger,
-      onUnsubscribeFailed: (error) => ignored("redis_unsubscribe", error),
-    }),
-    streams: config.streams,
-    observeSiblings: ops.observeSiblings,
-    onRepairFailed: (bucket, error) => ignored("read_repair", error, { bucket }),
-    onReadBackFailed: (error) => ignored("delete_all_read_back", error),
-    ...(options.now && { now: options.now }),
-  });
-  registerEventBusMetrics(ops.metrics.registry, app.deps.events);
-  let server: HttpServer | undefined;
-  let adminPort: number;
+  const logger = options.logger ?? createLogger(config.log.level);
+  const metrics = createMetrics();
+  const ignored = createIgnoredErrorReporter(metrics.registry, logger);
+  // What is open so far, closed in reverse order if a later step fails.
+  const opened: (() => Promise<void>)[] = [];
   try {
-    server = await startHttpServer({
+    // Storage, metered and probed for readiness and health.
+    const store = new MeteredStore(await openStore(config, logger, metrics, options), metrics);
+    opened.push(() => store.close());
+    const probe = new StoreProbe(store, storeProbeOptions(config));
+    probe.onChange((reachable) => {
+      if (reachable) logger.info("storage is reachable again");
+      else logger.error({ error: probe.error }, "storage is unreachable");
+    });
+    registerStorageReachable(metrics.registry, probe);
+    probe.start();
+    opened.push(async () => probe.stop());
+    const readiness = new Readiness(probe);
+
+    // The event bus for live streams.
+    const events = await openEventBus(config, logger, ignored);
+    opened.push(() => events.close());
+    registerEventBusMetrics(metrics.registry, events);
+
+    // The services.
+    const app = createApp(store, {
+      ...appOptions(config),
+      events,
+      now: options.now ?? Date.now,
+      observeSiblings: (bucket, siblings) => metrics.siblings.observe({ bucket }, siblings),
+      onRepairFailed: (bucket, error) => ignored("read_repair", error, { bucket }),
+      onReadBackFailed: (error) => ignored("delete_all_read_back", error),
+    });
+    opened.push(() => app.idle());
+
+    // The API server: every protocol and REST on one port, each call observed.
+    const observer = createCallObserver({ logger, metrics, maxStreams: config.server.max_streams });
+    const server = await startHttpServer({
+      ...httpServerOptions(config),
+      port: config.server.port,
       routes: (router) => {
         app.routes(router);
-        ops.routes(router);
+        registerReflection(router);
+        registerHealth(router, readiness);
       },
-      port: config.server.port,
-      host: config.server.host,
-      readMaxBytes: config.server.requestMaxBytes,
-      maxTimeoutMs: config.server.maxDeadlineMs,
       fallback: (router) =>
         createRestTranscoder(router.handlers, {
-          readMaxBytes: config.server.requestMaxBytes,
-          onInternalError: (err) => ops.logger.error({ err }, "REST request failed"),
+          readMaxBytes: config.server.request_max_bytes,
+          onInternalError: (err) => logger.error({ err }, "REST request failed"),
         }),
-      requestGate: ops.requestGate,
-      interceptors: [ops.interceptor, errorMapping],
-      maxStreamsPerConnection: config.server.maxStreamsPerConnection,
-      drainMs: config.server.drainMs,
-      headersTimeoutMs: config.server.headersTimeoutMs,
+      requestGate: observer.requestGate,
+      interceptors: [observer.interceptor, errorMapping],
     });
-    adminPort = await ops.startAdmin();
+    opened.push(() => server.close());
+
+    // The admin port.
+    const admin: AdminServer = await startAdminServer({
+      port: config.server.admin_port,
+      host: config.server.host,
+      readiness,
+      registry: metrics.registry,
+      packageInfo: await readPackageInfo(),
+    });
+    opened.push(() => admin.close());
+
+    logger.info(
+      {
+        port: server.port,
+        adminPort: admin.port,
+        store: storeLabel(config),
+        eventBus: config.redis.url === "" ? "in-process" : "redis",
+      },
+      `notification service listening on port ${server.port} (admin port ${admin.port}); ` +
+        `store: ${storeLabel(config)}; event bus: ${config.redis.url === "" ? "in-process" : "redis"}`,
+    );
+
+    let closing: Promise<void> | undefined;
+    return {
+      port: server.port,
+      adminPort: admin.port,
+      app,
+      store,
+      events,
+      metrics,
+      readiness,
+      close() {
+        closing ??= (async () => {
+          probe.stop();
+          readiness.drain();
+          // One turn of the event loop, so that open Watch streams send
+          // NOT_SERVING before the server ends them.
+          await new Promise((resolve) => setImmediate(resolve));
+          await server.close();
+          await app.idle();
+          await events.close();
+          await store.close();
+          await admin.close();
+        })();
+        return closing;
+      },
+    };
   } catch (error) {
-    await server?.close();
-    await app.close();
-    await ops.close();
+    for (const close of opened.reverse()) await close().catch(() => {});
     throw error;
   }
-  let closing: Promise<void> | undefined;
-  return {
-    app,
-    server,
-    port: server.port,
-    adminPort,
-    operability: ops,
-    close() {
-      closing ??= (async () => {
-        await ops.drain();
-        await server.close();
-        await app.close();
-        await ops.close();
-      })();
-      return closing;
-    },
+}
+
+/** Options of the services: the event bus, the clock, and `config`'s settings. */
+export interface AppOptions {
+  /** Where stored changes are published for live streams; not closed by the app. */
+  readonly events: EventBus;
+  /** The clock, in ms since the Unix epoch. */
+  readonly now: () => number;
+  /** Notifications kept per user. */
+  readonly retention: number;
+  /** How old cached rules may be, in ms. */
+  readonly ruleRefreshMs: number;
+  /** Heartbeat interval and per-subscriber queue of live streams. */
+  readonly streams: StreamOptions;
+  /** Told the sibling count of every storage read. Default: nobody. */
+  readonly observeSiblings?: SiblingObserver;
+  /** Told when a read repair fails (the reader is not). Default: nobody. */
+  readonly onRepairFailed?: RepairFailureListener;
+  /** See {@link ServiceDependencies.onReadBackFailed}. Default: nobody. */
+  readonly onReadBackFailed?: (error: unknown) => void;
+}
+
+/** The services over one store, ready to mount on a Connect router. */
+export interface App {
+  readonly deps: ServiceDependencies;
+  /** Registers NotificationService, RuleService and StreamService. */
+  routes(router: ConnectRouter): void;
+  /** Resolves when no write is queued or running. */
+  idle(): Promise<void>;
+}
+
+/** Wires the repositories and the services over a store (which the caller owns and closes). */
+export function createApp(store: KeyValueStore, options: AppOptions): App {
+  const { now, events } = options;
+  const repositories = createRepositories(store, {
+    retention: options.retention,
+    ...(options.observeSiblings && { observeSiblings: options.observeSiblings }),
+    ...(options.onRepairFailed && { onRepairFailed: options.onRepairFailed }),
+  });
+  const deps: ServiceDependencies = {
+    repositories,
+    rules: new RuleCache(repositories.rules, options.ruleRefreshMs, now),
+    newId: createIdGenerator(now),
+    now,
+    events,
+    onReadBackFailed: options.onReadBackFailed ?? (() => {}),
   };
+  return {
+    deps,
+    routes(router) {
+      router.service(NotificationService, createNotificationService(deps));
+      router.service(RuleService, createRuleService(deps));
+      router.service(StreamService, createStreamService(deps, options.streams));
+    },
+    idle: () => repositories.idle(),
+  };
+}
+
+/** `config`'s settings of the services. */
+export function appOptions(
+  config: Config,
+): Pick<AppOptions, "retention" | "ruleRefreshMs" | "streams"> {
+  return {
+    retention: config.storage.retention,
+    ruleRefreshMs: config.rules.refresh_ms,
+    streams: { heartbeatMs: config.streams.heartbeat_ms, queueSize: config.streams.queue_size },
+  };
+}
+
+/** `config`'s settings of the Riak store. */
+export function riakOptions(config: Config): RiakOptions {
+  const { riak } = config;
+  return {
+    nodes: riak.nodes,
+    bucketType: riak.bucket_type,
+    r: riak.r,
+    pr: riak.pr,
+    w: riak.w,
+    pw: riak.pw,
+    dw: riak.dw,
+    timeoutMs: riak.timeout_ms,
+    attempts: riak.attempts,
+  };
+}
+
+/** `config`'s settings of the storage probe behind readiness and health. */
+export function storeProbeOptions(config: Config): StoreProbeOptions {
+  return {
+    intervalMs: config.storage.ping_interval_ms,
+    timeoutMs: config.storage.ping_timeout_ms,
+  };
+}
+
+/** `config`'s settings of the API server, but its port, routes and observers. */
+export function httpServerOptions(
+  config: Config,
+): Pick<
+  HttpServerOptions,
+  | "host"
+  | "readMaxBytes"
+  | "maxTimeoutMs"
+  | "maxStreamsPerConnection"
+  | "drainMs"
+  | "headersTimeoutMs"
+> {
+  const { server } = config;
+  return {
+    host: server.host,
+    readMaxBytes: server.request_max_bytes,
+    maxTimeoutMs: server.max_deadline_ms,
+    maxStreamsPerConnection: server.max_streams_per_connection,
+    drainMs: server.drain_ms,
+    headersTimeoutMs: server.headers_timeout_ms,
+  };
+}
+
+/** `config`'s settings of the Redis event bus. */
+export function redisOptions(config: Config): RedisEventBusOptions {
+  return { url: config.redis.url, commandTimeoutMs: config.redis.command_timeout_ms };
+}
+
+// Riak when nodes are listed (its breaker changes logged and its nodes
+// metered), else the embedded store.
+async function openStore(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+  options: ServiceOptions,
+): Promise<KeyValueStore> {
+  if (config.riak.nodes.length === 0) return EmbeddedStore.open(config.storage.data_dir);
+  const store = await createRiakStore({
+    ...riakOptions(config),
+    ...(options.riak?.cluster && { cluster: options.riak.cluster }),
+    onBreakerStateChange(node, state) {
+      logger.warn({ node, breaker: state }, `Riak node ${node}: circuit breaker ${state}`);
+      options.riak?.onBreakerStateChange?.(node, state);
+    },
+  });
+  registerRiakMetrics(metrics.registry, store);
+  return store;
+}
+
+// Redis when a URL is configured (a warning, not a failure, when it does not
+// answer yet: the bus reconnects by itself), else in process.
+async function openEventBus(
+  config: Config,
+  logger: Logger,
+  ignored: IgnoredErrorReporter,
+): Promise<EventBus> {
+  if (config.redis.url === "") return new LocalEventBus();
+  const bus = new RedisEventBus({
+    ...redisOptions(config),
+    logger,
+    onUnsubscribeFailed: (error) => ignored("redis_unsubscribe", error),
+  });
+  try {
+    await bus.ping();
+  } catch (error) {
+    logger.warn(
+      { err: error },
+      "Redis (redis.url) is configured but unreachable: live streams are refused until it answers",
+    );
+  }
+  return bus;
+}
+
+function storeLabel(config: Config): string {
+  const { nodes } = config.riak;
+  if (nodes.length === 0) return `embedded at ${config.storage.data_dir}`;
+  return `riak with ${nodes.length} node${nodes.length === 1 ? "" : "s"}`;
 }

@@ -2,10 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
-import { createApp } from "../../src/app.js";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
+import { createApp } from "../../src/service.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
+import { testAppOptions } from "../../test/support/module-options.js";
 import { CountingStore } from "../counting-store.js";
 import { type Figure, loadFigure } from "../figure.js";
 import { benchRules, fillInbox, notificationRequest } from "../fixtures.js";
@@ -29,7 +30,8 @@ export const costGrowthScenario: Scenario = {
     for (const size of sizes) {
       const dir = await mkdtemp(join(tmpdir(), "notification-cost-"));
       const store = new CountingStore(await EmbeddedStore.open(dir));
-      const app = createApp(store, { retention: size });
+      const options = testAppOptions({ retention: size });
+      const app = createApp(store, options);
       try {
         const transport = createRouterTransport((router) => app.routes(router));
         const notifications = createClient(NotificationService, transport);
@@ -56,7 +58,9 @@ export const costGrowthScenario: Scenario = {
           extra: { bytesReadPerList: (store.bytesRead - read) / listed.calls },
         });
       } finally {
-        await app.close();
+        await app.idle();
+        await options.events.close();
+        await store.close();
         await rm(dir, { recursive: true, force: true });
       }
     }

@@ -8,8 +8,8 @@ import type { PackageInfo } from "./package-info.js";
 export interface AdminServerOptions {
   /** TCP port; 0 picks a free one. */
   readonly port: number;
-  /** Interface to bind. Default: all. */
-  readonly host?: string;
+  /** Interface to bind. */
+  readonly host: string;
   readonly readiness: Readiness;
   /** Served on /metrics. */
   readonly registry: Registry;

@@ -3,10 +3,10 @@ import type { KeyValueStore } from "../storage/key-value-store.js";
 
 /** Options of {@link StoreProbe}. */
 export interface StoreProbeOptions {
-  /** How often the store is pinged in the background, in ms. Default 5000. */
-  readonly intervalMs?: number;
-  /** How long a ping may take before the store counts as unreachable, in ms. Default 1000. */
-  readonly timeoutMs?: number;
+  /** How often the store is pinged in the background, in ms. */
+  readonly intervalMs: number;
+  /** How long a ping may take before the store counts as unreachable, in ms. */
+  readonly timeoutMs: number;
 }
 
 /**
@@ -27,10 +27,10 @@ export class StoreProbe {
 
   constructor(
     private readonly store: Pick<KeyValueStore, "ping">,
-    options: StoreProbeOptions = {},
+    options: StoreProbeOptions,
   ) {
-    this.intervalMs = options.intervalMs ?? 5000;
-    this.timeoutMs = options.timeoutMs ?? 1000;
+    this.intervalMs = options.intervalMs;
+    this.timeoutMs = options.timeoutMs;
   }
 
   /** The result of the latest ping. */

@@ -31,8 +31,8 @@ export interface HttpServerOptions {
   readonly routes: (router: ConnectRouter) => void;
   /** TCP port; 0 picks a free one. */
   readonly port: number;
-  /** Interface to bind. Default: all. */
-  readonly host?: string;
+  /** Interface to bind. */
+  readonly host: string;
   /** Largest request message, in bytes. */
   readonly readMaxBytes: number;
   /** Largest deadline a client may ask for, in ms; 0 = no limit. */
@@ -41,17 +41,17 @@ export interface HttpServerOptions {
   readonly interceptors: readonly Interceptor[];
   /** Runs for every call once its headers arrive, before the body is read; may throw a ConnectError. */
   readonly requestGate?: (context: HandlerContext) => void | Promise<void>;
-  /** Calls one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). Default 100. */
-  readonly maxStreamsPerConnection?: number;
+  /** Calls one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  readonly maxStreamsPerConnection: number;
   /**
    * Builds the handler of what no RPC path matches (the REST API) over the
    * router the RPCs run on, so both share one code path; default 404.
    */
   readonly fallback?: (router: ConnectRouter) => NodeHandler;
-  /** How long `close` lets in-flight calls finish before cutting connections, in ms. Default 5000. */
-  readonly drainMs?: number;
-  /** How long an HTTP/1.1 client may take to send a request's headers, in ms. Default 30000. */
-  readonly headersTimeoutMs?: number;
+  /** How long `close` lets in-flight calls finish before cutting connections, in ms. */
+  readonly drainMs: number;
+  /** How long an HTTP/1.1 client may take to send a request's headers, in ms. */
+  readonly headersTimeoutMs: number;
 }
 
 /** A listening API server. */
@@ -87,7 +87,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ...(options.fallback && { fallback: (req, res) => fallback?.(req, res) }),
     ...(options.requestGate && { requestGate: options.requestGate }),
   });
-  const headersTimeout = options.headersTimeoutMs ?? 30_000;
+  const headersTimeout = options.headersTimeoutMs;
   const http1 = createHttp1Server(
     {
       headersTimeout,
@@ -106,7 +106,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   http1.emit("listening");
   const http1Calls = trackHttp1Calls(http1);
   const http2 = createHttp2Server(
-    { settings: { maxConcurrentStreams: options.maxStreamsPerConnection ?? 100 } },
+    { settings: { maxConcurrentStreams: options.maxStreamsPerConnection } },
     (req, res) => {
       endUnreadRequest(req);
       handler(req, res);
@@ -130,7 +130,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       resolve();
     });
   });
-  const drainMs = options.drainMs ?? 5000;
+  const { drainMs } = options;
   let closing: Promise<void> | undefined;
   return {
     port: (listener.address() as AddressInfo).port,

@@ -13,13 +13,13 @@ export class RuleCache {
   private generation = 0;
 
   /**
-   * @param refreshMs how old cached rules may be. Default 10 000.
+   * @param refreshMs how old cached rules may be, in ms.
    * @param now the clock, in milliseconds.
    */
   constructor(
     private readonly repository: RuleRepository,
-    private readonly refreshMs = 10_000,
-    private readonly now: () => number = Date.now,
+    private readonly refreshMs: number,
+    private readonly now: () => number,
   ) {}
 
   /** The current rules; concurrent callers share one load. */

@@ -14,17 +14,11 @@ import { storedToProto } from "./to-proto.js";
 
 /** Options of live streams (`config.streams`). */
 export interface StreamOptions {
-  /** A heartbeat goes out after this many ms without another event. Default 15 000. */
+  /** A heartbeat goes out after this many ms without another event. */
   readonly heartbeatMs: number;
-  /** Events buffered per subscriber before it is ended with RESOURCE_EXHAUSTED. Default 1000. */
+  /** Events buffered per subscriber before it is ended with RESOURCE_EXHAUSTED. */
   readonly queueSize: number;
 }
-
-/** The defaults of `StreamOptions`. */
-export const defaultStreamOptions: StreamOptions = Object.freeze({
-  heartbeatMs: 15_000,
-  queueSize: 1000,
-});
 
 type Response = MessageInitShape<typeof SubscribeResponseSchema>;
 
@@ -37,7 +31,7 @@ type Response = MessageInitShape<typeof SubscribeResponseSchema>;
  */
 export function createStreamService(
   deps: ServiceDependencies,
-  options: StreamOptions = defaultStreamOptions,
+  options: StreamOptions,
 ): ServiceImpl<typeof StreamService> {
   const { lists, cursors } = deps.repositories;
   return {

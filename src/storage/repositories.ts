@@ -59,8 +59,8 @@ export interface Repositories {
 
 /** Options of the repositories. */
 export interface RepositoryOptions {
-  /** Notifications kept per user (contract §4.2). Default 1000. */
-  readonly retention?: number;
+  /** Notifications kept per user (contract §4.2). */
+  readonly retention: number;
   /** Told the sibling count of every read. Default: nobody. */
   readonly observeSiblings?: SiblingObserver;
   /** Told when a read repair fails (the reader is not). Default: nobody. */
@@ -68,11 +68,8 @@ export interface RepositoryOptions {
 }
 
 /** Builds the repositories over a store. */
-export function createRepositories(
-  store: KeyValueStore,
-  options: RepositoryOptions = {},
-): Repositories {
-  const { retention = 1000, observeSiblings, onRepairFailed } = options;
+export function createRepositories(store: KeyValueStore, options: RepositoryOptions): Repositories {
+  const { retention, observeSiblings, onRepairFailed } = options;
   const observers = { observeSiblings, onRepairFailed };
   const lists = new ResolvingStore(store, notificationListType(retention), observers);
   const cursors = new ResolvingStore(store, cursorType, observers);

@@ -21,46 +21,40 @@ import {
   type SiblingRead,
 } from "./key-value-store.js";
 
-/** How the service uses Riak: which nodes, which bucket type, which quorums. */
+/** How the service uses Riak: which nodes, which bucket type, which quorums (`config.riak`). */
 export interface RiakOptions {
   /** The nodes, as `host[:port]` entries separated by commas (`RIAK_NODES`) or parsed. */
   readonly nodes: string | readonly RiakNodeAddress[];
-  /** The bucket type of every bucket; needs allow_mult and dvv_enabled. Default `notifications`. */
+  /** The bucket type of every bucket; needs allow_mult and dvv_enabled. */
   readonly bucketType: string;
-  /** Read quorum. Default `quorum`. */
+  /** Read quorum. */
   readonly r: Quorum;
-  /** Primary replicas a read needs. Default `default` (the bucket's, 0 unless changed). */
+  /** Primary replicas a read needs (`default`: the bucket's, 0 unless changed). */
   readonly pr: Quorum;
-  /** Write quorum. Default `quorum`. */
+  /** Write quorum. */
   readonly w: Quorum;
-  /** Primary replicas a write needs. Default `default`. */
+  /** Primary replicas a write needs. */
   readonly pw: Quorum;
-  /** Replicas that must have written to disk. Default `quorum`. */
+  /** Replicas that must have written to disk. */
   readonly dw: Quorum;
   /**
    * The longest a store call may take, retries on other nodes included; each
    * request also asks Riak to give up once its own attempt's time is over.
-   * Default 5000 ms.
    */
   readonly timeoutMs: number;
-  /** Connection pools, breakers, attempts: see `defaultRiakClusterOptions`. Default `{}`. */
-  readonly cluster: Partial<RiakClusterOptions>;
-  /** Told when a node's circuit breaker opens, half-opens or closes. Default: nobody. */
+  /** Nodes tried per call. */
+  readonly attempts: number;
+  /** Tuning of pools and breakers beyond the configuration: see `defaultRiakClusterOptions`. */
+  readonly cluster?: Partial<RiakClusterOptions>;
+  /** Told when a node's circuit breaker opens, half-opens or closes. */
   readonly onBreakerStateChange?: BreakerListener;
 }
 
-/** Defaults of {@link RiakOptions}; `nodes` has none. */
-export const defaultRiakOptions: Readonly<Omit<RiakOptions, "nodes" | "onBreakerStateChange">> =
-  Object.freeze({
-    bucketType: "notifications",
-    r: "quorum",
-    pr: "default",
-    w: "quorum",
-    pw: "default",
-    dw: "quorum",
-    timeoutMs: 5000,
-    cluster: Object.freeze({}),
-  });
+/** What a {@link RiakKeyValueStore} itself uses of {@link RiakOptions}. */
+export type RiakStoreOptions = Pick<
+  RiakOptions,
+  "bucketType" | "r" | "pr" | "w" | "pw" | "dw" | "timeoutMs"
+>;
 
 // Readiness reads this key. Usernames cannot hold a space, so no user has it,
 // and it is never written.
@@ -82,14 +76,10 @@ const contentTypes: Readonly<Record<BucketName, string>> = {
  * signal's reason.
  */
 export class RiakKeyValueStore implements KeyValueStore {
-  private readonly options: Omit<RiakOptions, "nodes">;
-
   constructor(
     private readonly cluster: RiakCluster,
-    options: Partial<Omit<RiakOptions, "nodes">> = {},
-  ) {
-    this.options = { ...defaultRiakOptions, ...options };
-  }
+    private readonly options: RiakStoreOptions,
+  ) {}
 
   /** Each node's breaker, counters and pool, for metrics. */
   nodeStates(): RiakNodeState[] {
@@ -202,22 +192,23 @@ export class RiakKeyValueStore implements KeyValueStore {
  * RiakBucketTypeError saying what to run when the type is missing or wrong,
  * or a StorageUnavailableError when no node answers.
  */
-export async function createRiakStore(
-  options: Partial<RiakOptions> & Pick<RiakOptions, "nodes">,
-): Promise<RiakKeyValueStore> {
-  const { nodes, onBreakerStateChange, ...rest } = options;
-  const settings = { ...defaultRiakOptions, ...rest };
+export async function createRiakStore(options: RiakOptions): Promise<RiakKeyValueStore> {
+  const { nodes, attempts, onBreakerStateChange } = options;
   const addresses = typeof nodes === "string" ? parseRiakNodes(nodes) : nodes;
-  const cluster = new RiakCluster(addresses, settings.cluster, onBreakerStateChange);
+  const cluster = new RiakCluster(
+    addresses,
+    { ...options.cluster, attempts },
+    onBreakerStateChange,
+  );
   try {
-    await checkBucketType(cluster, settings.bucketType, bucketNames, {
-      timeoutMs: settings.timeoutMs,
+    await checkBucketType(cluster, options.bucketType, bucketNames, {
+      timeoutMs: options.timeoutMs,
     });
   } catch (error) {
     cluster.close();
     throw error instanceof RiakError ? storageError(error, undefined) : error;
   }
-  return new RiakKeyValueStore(cluster, settings);
+  return new RiakKeyValueStore(cluster, options);
 }
 
 function vclock(context: Uint8Array | undefined) {

@@ -10,8 +10,8 @@ import { ListenerRegistry } from "./listener-registry.js";
 export interface RedisEventBusOptions {
   /** `redis://[user:password@]host:port[/db]`. */
   readonly url: string;
-  /** Bounds one PUBLISH or SUBSCRIBE, and the wait for a connection, in ms. Default 1000. */
-  readonly commandTimeoutMs?: number;
+  /** Bounds one PUBLISH or SUBSCRIBE, and the wait for a connection, in ms. */
+  readonly commandTimeoutMs: number;
   /**
    * How often the subscriber connection is pinged, in ms. Default 5000. A ping
    * unanswered within the command timeout (a hung server or network) drops
@@ -55,7 +55,7 @@ export class RedisEventBus implements EventBus {
   private closed = false;
 
   constructor(options: RedisEventBusOptions) {
-    this.timeoutMs = options.commandTimeoutMs ?? 1000;
+    this.timeoutMs = options.commandTimeoutMs;
     this.prefix = options.channelPrefix ?? "notification.v1.inbox:";
     this.logger = options.logger;
     this.onUnsubscribeFailed = options.onUnsubscribeFailed ?? (() => {});
@@ -118,6 +118,16 @@ export class RedisEventBus implements EventBus {
 
   stats(): EventBusStats {
     return this.registry.stats();
+  }
+
+  /**
+   * Resolves once Redis answers a PING, waiting at most the command timeout
+   * for the connection; rejects saying why not. The bus keeps reconnecting
+   * either way: this only tells whether Redis is reachable now.
+   */
+  async ping(): Promise<void> {
+    if (this.publisher.status !== "ready") await whenReady(this.publisher, this.timeoutMs);
+    await this.publisher.ping();
   }
 
   async close(): Promise<void> {
@@ -211,21 +221,26 @@ export class RedisEventBus implements EventBus {
    */
   private subscriberReady(): Promise<void> {
     if (this.subscriber.status === "ready") return Promise.resolve();
-    this.readyWait ??= new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.subscriber.off("ready", ready);
-        reject(new Error(`not connected within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      const ready = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.subscriber.once("ready", ready);
-    }).finally(() => {
+    this.readyWait ??= whenReady(this.subscriber, this.timeoutMs).finally(() => {
       this.readyWait = undefined;
     });
     return this.readyWait;
   }
+}
+
+/** Resolves on the client's next "ready"; rejects after `timeoutMs`. */
+function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("ready", ready);
+      reject(new Error(`not connected within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const ready = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once("ready", ready);
+  });
 }
 
 async function disconnect(client: Redis): Promise<void> {

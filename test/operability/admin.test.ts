@@ -81,7 +81,7 @@ describe.each(storeKinds)("the admin port (%s store)", (kind) => {
   });
 
   it("records how many siblings each read finds", async () => {
-    const { store } = sut.service.app.deps.repositories;
+    const { store } = sut.service;
     const client = createClient(NotificationService, createGrpcTransport({ baseUrl: sut.baseUrl }));
     await client.createNotification({ username: "twins", category: "like", message: "a" });
     // Two writes from the same stale context leave two siblings.

@@ -22,7 +22,7 @@ describe("draining (Riak store answering slowly)", () => {
   });
 
   async function start(drainMs: number, delayMs: number) {
-    sut = await startServiceUnderTest("riak", { server: { drainMs } });
+    sut = await startServiceUnderTest("riak", { server: { drain_ms: drainMs } });
     const transport = createGrpcTransport({ baseUrl: sut.baseUrl });
     const cluster = sut.riak;
     if (!cluster) throw new Error("no Riak cluster");
@@ -63,7 +63,7 @@ describe("draining (Riak store answering slowly)", () => {
     for (const node of cluster.nodes) node.setDelay(0);
     reopened = await startService(
       mergeConfig({
-        server: { port: 0, adminPort: 0, host: "127.0.0.1" },
+        server: { port: 0, admin_port: 0, host: "127.0.0.1" },
         riak: { nodes: cluster.nodeList },
         log: { level: "silent" },
       }),

@@ -8,6 +8,7 @@ import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { registerHealth } from "../../src/grpc/health/health-service.js";
 import { Readiness } from "../../src/observability/readiness.js";
 import { StoreProbe } from "../../src/observability/store-probe.js";
+import { testStoreProbeOptions } from "../support/module-options.js";
 
 /** A store whose pings succeed or fail as the test says, and never settle when `hang` is set. */
 class FakeStore {
@@ -23,7 +24,7 @@ class FakeStore {
 
 function setUp() {
   const store = new FakeStore();
-  const probe = new StoreProbe(store, { timeoutMs: 200 });
+  const probe = new StoreProbe(store, testStoreProbeOptions({ timeoutMs: 200 }));
   const readiness = new Readiness(probe);
   const transport = createRouterTransport((router) => {
     router.service(RuleService, {});
@@ -127,7 +128,7 @@ describe("StoreProbe", () => {
   it("counts a ping that does not answer in time as unreachable", async () => {
     const store = new FakeStore();
     store.hang = true;
-    const probe = new StoreProbe(store, { timeoutMs: 50 });
+    const probe = new StoreProbe(store, testStoreProbeOptions({ timeoutMs: 50 }));
     expect(await probe.check()).toBe(false);
     expect(probe.error).toBe("no answer within 50 ms");
   });
@@ -135,7 +136,7 @@ describe("StoreProbe", () => {
   it("pings once when started, not only after the first interval", async () => {
     const store = new FakeStore();
     store.failure = new Error("no vnodes yet");
-    const probe = new StoreProbe(store, { intervalMs: 60_000 });
+    const probe = new StoreProbe(store, testStoreProbeOptions({ intervalMs: 60_000 }));
     probe.start();
     try {
       await vi.waitFor(() => expect(probe.reachable).toBe(false));
@@ -148,14 +149,14 @@ describe("StoreProbe", () => {
 
   it("shares one ping among callers that ask at the same time", async () => {
     const store = new FakeStore();
-    const probe = new StoreProbe(store);
+    const probe = new StoreProbe(store, testStoreProbeOptions());
     await Promise.all([probe.check(), probe.check(), probe.check()]);
     expect(store.pings).toBe(1);
   });
 
   it("tells listeners when reachability changes, not on every ping", async () => {
     const store = new FakeStore();
-    const probe = new StoreProbe(store);
+    const probe = new StoreProbe(store, testStoreProbeOptions());
     const changes: boolean[] = [];
     probe.onChange((reachable) => changes.push(reachable));
     await probe.check();

@@ -51,7 +51,7 @@ describe("errors that fail no call", () => {
       const { logger, lines } = captureLogs("debug");
       sut = await startServiceUnderTest(
         "embedded",
-        { redis: { url: redis.url, commandTimeoutMs: 200 } },
+        { redis: { url: redis.url, command_timeout_ms: 200 } },
         { logger },
       );
       const adminUrl = sut.adminUrl;

@@ -16,10 +16,10 @@ describe("limits", () => {
   beforeAll(async () => {
     sut = await startServiceUnderTest("embedded", {
       server: {
-        requestMaxBytes: 1024,
-        maxDeadlineMs: 2000,
-        maxStreams: 2,
-        maxStreamsPerConnection: 3,
+        request_max_bytes: 1024,
+        max_deadline_ms: 2000,
+        max_streams: 2,
+        max_streams_per_connection: 3,
       },
     });
   });
@@ -106,7 +106,7 @@ describe("limits", () => {
 describe("the HTTP/2 stream limit per connection", () => {
   let sut: ServiceUnderTest;
   beforeAll(async () => {
-    sut = await startServiceUnderTest("embedded", { server: { maxStreamsPerConnection: 2 } });
+    sut = await startServiceUnderTest("embedded", { server: { max_streams_per_connection: 2 } });
   });
   afterAll(async () => {
     await sut.close();

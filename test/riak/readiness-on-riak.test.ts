@@ -82,7 +82,7 @@ describe("readiness on Riak: a quorum read, not a ping", () => {
       const early = await startServiceUnderTest("embedded", {
         riak: { nodes: cluster.nodeList },
         // Without a check at start, the first background read would come a minute later.
-        storage: { pingIntervalMs: 60_000 },
+        storage: { ping_interval_ms: 60_000 },
       });
       try {
         await vi.waitFor(

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { StorageUnavailableError } from "../../src/storage/errors.js";
 import type { ReadPurpose } from "../../src/storage/key-value-store.js";
-import { createRiakStore, defaultRiakOptions } from "../../src/storage/riak-store.js";
+import { createRiakStore } from "../../src/storage/riak-store.js";
+import { defaultBucketType, testRiakOptions } from "../support/module-options.js";
 import {
   type ReplicaState,
   type RiakTestCluster,
@@ -12,7 +13,7 @@ import {
 } from "../support/riak-node/index.js";
 import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
 
-const type = defaultRiakOptions.bucketType;
+const type = defaultBucketType;
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -36,7 +37,7 @@ describe("RiakKeyValueStore reads, by purpose, around a node outage", () => {
       bucketTypes: { [type]: { allowMult: true, dvvEnabled: true } },
     });
     cleanups.push(() => cluster.close());
-    const store = await createRiakStore({ nodes: cluster.nodeList });
+    const store = await createRiakStore(testRiakOptions(cluster.nodeList));
     cleanups.push(() => store.close());
     await store.put("notifications", "ann", utf8("748 notifications"), undefined);
     const read = async (purpose: ReadPurpose) =>
@@ -121,7 +122,7 @@ describe("the service on Riak around a node outage", () => {
     expect((await deleteAll("ann")).status).toBe(204);
     // Once every replica has the inbox again, nothing the delete-all was meant to delete is left.
     layOut("ann", undefined);
-    const store = await createRiakStore({ nodes: riak().nodeList });
+    const store = await createRiakStore(testRiakOptions(riak().nodeList));
     cleanups.push(() => store.close());
     expect((await store.get("cursors", "ann-notifications")).values).toEqual([]);
     expect((await client.listNotifications({ username: "ann" })).notifications).toEqual([]);

@@ -4,10 +4,10 @@ import { RiakClient } from "../../src/riak/client.js";
 import { StorageTimeoutError, StorageUnavailableError } from "../../src/storage/errors.js";
 import {
   createRiakStore,
-  defaultRiakOptions,
   type RiakKeyValueStore,
   type RiakOptions,
 } from "../../src/storage/riak-store.js";
+import { defaultBucketType, testRiakOptions } from "../support/module-options.js";
 import {
   type BucketTypeConfig,
   type RiakTestCluster,
@@ -16,7 +16,7 @@ import {
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-const type = defaultRiakOptions.bucketType;
+const type = defaultBucketType;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -32,7 +32,7 @@ async function startCluster(
 }
 
 async function openStore(cluster: RiakTestCluster, options: Partial<RiakOptions> = {}) {
-  const store = await createRiakStore({ nodes: cluster.nodeList, ...options });
+  const store = await createRiakStore(testRiakOptions(cluster.nodeList, options));
   cleanups.push(() => store.close());
   return store;
 }
@@ -173,7 +173,7 @@ describe("RiakKeyValueStore", () => {
 describe("createRiakStore's bucket-type check", () => {
   it("refuses a missing bucket type, saying how to create it", async () => {
     const cluster = await startCluster({});
-    const error = await createRiakStore({ nodes: cluster.nodeList }).catch((e: unknown) => e);
+    const error = await createRiakStore(testRiakOptions(cluster.nodeList)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RiakBucketTypeError);
     expect((error as Error).message).toBe(
       "Riak has no bucket type 'notifications'. Create it with: " +
@@ -184,9 +184,9 @@ describe("createRiakStore's bucket-type check", () => {
 
   it("refuses a bucket type without allow_mult, saying how to fix it", async () => {
     const cluster = await startCluster({ inbox: { allowMult: false } });
-    const error = await createRiakStore({ nodes: cluster.nodeList, bucketType: "inbox" }).catch(
-      (e: unknown) => e,
-    );
+    const error = await createRiakStore(
+      testRiakOptions(cluster.nodeList, { bucketType: "inbox" }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RiakBucketTypeError);
     expect((error as Error).message).toMatch(
       /^Riak bucket 'notifications' in bucket type 'inbox' has allow_mult=false, .*riak admin bucket-type update inbox '\{"props":\{"allow_mult":true,"last_write_wins":false,"dvv_enabled":true\}\}'/,
@@ -198,7 +198,7 @@ describe("createRiakStore's bucket-type check", () => {
     const client = new RiakClient(cluster.nodes[0] as RiakTestCluster["nodes"][number]);
     await client.setBucketProps("rules", { allowMult: false }, { type });
     client.close();
-    await expect(createRiakStore({ nodes: cluster.nodeList })).rejects.toThrow(
+    await expect(createRiakStore(testRiakOptions(cluster.nodeList))).rejects.toThrow(
       /^Riak bucket 'rules' in bucket type 'notifications' has allow_mult=false/,
     );
   });
@@ -206,7 +206,7 @@ describe("createRiakStore's bucket-type check", () => {
   it("fails with StorageUnavailableError when no node answers", async () => {
     const cluster = await startCluster();
     await Promise.all(cluster.nodes.map((node) => node.stop()));
-    await expect(createRiakStore({ nodes: cluster.nodeList })).rejects.toBeInstanceOf(
+    await expect(createRiakStore(testRiakOptions(cluster.nodeList))).rejects.toBeInstanceOf(
       StorageUnavailableError,
     );
   });

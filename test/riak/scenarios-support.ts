@@ -11,14 +11,14 @@ import type { BucketName, CallOptions } from "../../src/storage/key-value-store.
 import { createRepositories, type Repositories } from "../../src/storage/repositories.js";
 import {
   createRiakStore,
-  defaultRiakOptions,
   type RiakKeyValueStore,
   type RiakOptions,
 } from "../../src/storage/riak-store.js";
+import { defaultBucketType, testAppOptions, testRiakOptions } from "../support/module-options.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 
 /** The bucket type every scenario stores in. */
-export const bucketType = defaultRiakOptions.bucketType;
+export const bucketType = defaultBucketType;
 
 /** One service instance: its own store, repositories and id generator. */
 export interface Instance {
@@ -33,7 +33,7 @@ export interface Instance {
 
 /** Options of {@link Scenarios.openInstance}. */
 export interface InstanceOptions extends Partial<Omit<RiakOptions, "nodes">> {
-  /** Notifications kept per user. Default 1000. */
+  /** Notifications kept per user. Default: the service's. */
   readonly retention?: number;
 }
 
@@ -61,13 +61,13 @@ export function useScenarios(): Scenarios {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   const openInstance: Scenarios["openInstance"] = async (nodes, options = {}) => {
-    const { retention, ...riakOptions } = options;
-    const riak = await createRiakStore({ nodes, ...riakOptions });
+    const { retention = testAppOptions().retention, ...riakOptions } = options;
+    const riak = await createRiakStore(testRiakOptions(nodes, riakOptions));
     cleanups.push(() => riak.close());
     const store = new HoldableStore(riak);
     const siblingsSeen: number[] = [];
     const repos = createRepositories(store, {
-      ...(retention !== undefined && { retention }),
+      retention,
       observeSiblings: (_bucket, count) => siblingsSeen.push(count),
     });
     // Queued writes finish before the store closes (cleanups run in reverse).

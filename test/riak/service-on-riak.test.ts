@@ -45,7 +45,7 @@ function clientsOf(port: number): Clients {
 /** The service's configuration over the given Riak nodes, on free ports, quiet. */
 const configFor = (nodes: string) =>
   mergeConfig({
-    server: { port: 0, adminPort: 0, host: "127.0.0.1" },
+    server: { port: 0, admin_port: 0, host: "127.0.0.1" },
     riak: { nodes },
     log: { level: "silent" },
   });

@@ -5,7 +5,7 @@ import { type ServiceUnderTest, startServiceUnderTest } from "../support/service
 describe("an HTTP/1.1 client that trickles its request headers", () => {
   let sut: ServiceUnderTest;
   beforeAll(async () => {
-    sut = await startServiceUnderTest("embedded", { server: { headersTimeoutMs: 300 } });
+    sut = await startServiceUnderTest("embedded", { server: { headers_timeout_ms: 300 } });
   });
   afterAll(async () => {
     await sut.close();

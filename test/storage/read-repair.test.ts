@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultConfig } from "../../src/config/config-schema.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
 import { ForwardingStore } from "../../src/storage/forwarding-store.js";
 import type { BucketName, CallOptions } from "../../src/storage/key-value-store.js";
@@ -39,6 +40,7 @@ describe("read repair", () => {
   it("that fails leaves the read answered and tells the listener", async () => {
     const failures: [BucketName, unknown][] = [];
     const repos = createRepositories(store, {
+      retention: defaultConfig.storage.retention,
       onRepairFailed: (bucket, error) => failures.push([bucket, error]),
     });
     await repos.lists.change("ann", { kind: "add", notification: stored("2") });

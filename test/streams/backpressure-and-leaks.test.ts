@@ -20,7 +20,7 @@ describe.each(storeKinds)(
     let notifications: Client<typeof NotificationService>;
 
     beforeAll(async () => {
-      sut = await startServiceUnderTest(kind, { streams: { queueSize } });
+      sut = await startServiceUnderTest(kind, { streams: { queue_size: queueSize } });
       notifications = createClient(
         NotificationService,
         createConnectTransport({ baseUrl: sut.baseUrl, httpVersion: "1.1" }),
@@ -30,7 +30,7 @@ describe.each(storeKinds)(
       await sut.close();
     });
 
-    const stats = () => sut.service.app.deps.events.stats();
+    const stats = () => sut.service.events.stats();
     // About 30 KB each: a few fill the HTTP/2 flow-control window of a client that stops reading.
     const bigProperties = Object.fromEntries(
       Array.from({ length: 30 }, (_, i) => [`key${i}`, "x".repeat(1000)]),

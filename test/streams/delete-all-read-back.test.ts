@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
-import { type App, createApp } from "../../src/app.js";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { errorMapping } from "../../src/server/error-mapping.js";
+import { type App, type AppOptions, createApp } from "../../src/service.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
 import { ForwardingStore } from "../../src/storage/forwarding-store.js";
 import type { BucketName, CallOptions, SiblingRead } from "../../src/storage/key-value-store.js";
+import { testAppOptions } from "../support/module-options.js";
 import { StreamReader } from "./stream-reader.js";
 
 /** A store that fails one read of a notification list, after letting `pass` through. */
@@ -31,16 +32,22 @@ class FailingListRead extends ForwardingStore {
 describe("a delete-all whose result cannot be read back", () => {
   let dir: string;
   let app: App | undefined;
+  let options: AppOptions | undefined;
+  let store: FailingListRead | undefined;
   afterEach(async () => {
-    await app?.close();
+    await app?.idle();
+    await options?.events.close();
+    await store?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   it("stands, announces its issued bound, and reports the failed read", async () => {
     dir = await mkdtemp(join(tmpdir(), "read-back-"));
-    const store = new FailingListRead(await EmbeddedStore.open(dir));
+    const failing = new FailingListRead(await EmbeddedStore.open(dir));
+    store = failing;
     const failures: unknown[] = [];
-    app = createApp(store, { onReadBackFailed: (error) => failures.push(error) });
+    options = testAppOptions({ onReadBackFailed: (error) => failures.push(error) });
+    app = createApp(failing, options);
     const transport = createRouterTransport((router) => app?.routes(router), {
       router: { interceptors: [errorMapping] },
     });
@@ -54,7 +61,7 @@ describe("a delete-all whose result cannot be read back", () => {
     });
 
     // The delete-all's own read-modify-write reads the list first; the read back fails.
-    store.failListReadAfter(1);
+    failing.failListReadAfter(1);
     await notifications.deleteNotifications({ username: "ivo", all: true });
     await reader.until((r) => r.kinds().includes("cleared"), "the cleared event");
     await reader.cancel();

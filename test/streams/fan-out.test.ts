@@ -73,7 +73,7 @@ describe("Subscribe across instances over Redis", () => {
       expect(reader.kinds()).toEqual(["state", "notification", "notification", "deleted"]);
     }
     // One Redis subscription serves both streams of the user on instance a.
-    expect(a.service.app.deps.events.stats()).toEqual({ channels: 1, listeners: 2 });
+    expect(a.service.events.stats()).toEqual({ channels: 1, listeners: 2 });
   });
 
   it("a client that reconnects to the other instance gets what was created while it was away, once", async () => {
@@ -162,14 +162,14 @@ describe("Subscribe across instances over Redis", () => {
     try {
       await eventually(
         async () =>
-          [a, b].every((s) => s.service.app.deps.events.stats().listeners === 0) &&
+          [a, b].every((s) => s.service.events.stats().listeners === 0) &&
           ((await admin.pubsub("CHANNELS", "*")) as string[]).length === 0,
         () => "every listener and Redis subscription freed",
       );
     } finally {
       admin.disconnect();
     }
-    expect(a.service.app.deps.events.stats()).toEqual({ channels: 0, listeners: 0 });
-    expect(b.service.app.deps.events.stats()).toEqual({ channels: 0, listeners: 0 });
+    expect(a.service.events.stats()).toEqual({ channels: 0, listeners: 0 });
+    expect(b.service.events.stats()).toEqual({ channels: 0, listeners: 0 });
   });
 });

@@ -5,6 +5,7 @@ import type { StoredNotification } from "../../src/domain/notification.js";
 import type { EventListener } from "../../src/streams/event-bus.js";
 import type { InboxEvent } from "../../src/streams/inbox-event.js";
 import { RedisEventBus } from "../../src/streams/redis-event-bus.js";
+import { testRedisOptions } from "../support/module-options.js";
 import { type RedisServer, startRedisServer } from "./redis-server.js";
 import { eventually } from "./stream-reader.js";
 
@@ -36,7 +37,7 @@ describe("RedisEventBus against a real redis-server", () => {
   let admin: Redis;
   const buses: RedisEventBus[] = [];
   const bus = () => {
-    const created = new RedisEventBus({ url: redis.url, channelPrefix: prefix });
+    const created = new RedisEventBus(testRedisOptions(redis.url, { channelPrefix: prefix }));
     buses.push(created);
     return created;
   };

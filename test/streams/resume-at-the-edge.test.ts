@@ -8,10 +8,11 @@ import {
   type Transport,
 } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, createApp } from "../../src/app.js";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { errorMapping } from "../../src/server/error-mapping.js";
+import { type App, type AppOptions, createApp } from "../../src/service.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
+import { testAppOptions } from "../support/module-options.js";
 import { createNotification } from "./create-notification.js";
 import { GatedStore, type HoldPoint } from "./gated-store.js";
 import { StreamReader } from "./stream-reader.js";
@@ -23,6 +24,7 @@ describe("Subscribe while notifications are created during its storage read", ()
   let dir: string;
   let store: GatedStore;
   let app: App;
+  let options: AppOptions;
   let transport: Transport;
   let notifications: Client<typeof NotificationService>;
   let users = 0;
@@ -30,14 +32,17 @@ describe("Subscribe while notifications are created during its storage read", ()
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "notification-streams-"));
     store = new GatedStore(await EmbeddedStore.open(dir));
-    app = createApp(store);
+    options = testAppOptions();
+    app = createApp(store, options);
     transport = createRouterTransport((router) => app.routes(router), {
       router: { interceptors: [errorMapping] },
     });
     notifications = createClient(NotificationService, transport);
   });
   afterAll(async () => {
-    await app.close();
+    await app.idle();
+    await options.events.close();
+    await store.close();
     await rm(dir, { recursive: true, force: true });
   });
 

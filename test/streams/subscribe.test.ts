@@ -18,7 +18,7 @@ describe.each(storeKinds)("Subscribe: events over every protocol (%s store)", (k
   let users = 0;
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(kind, { streams: { heartbeatMs: 100 } });
+    sut = await startServiceUnderTest(kind, { streams: { heartbeat_ms: 100 } });
     notifications = createClient(
       NotificationService,
       createConnectTransport({ baseUrl: sut.baseUrl, httpVersion: "1.1" }),

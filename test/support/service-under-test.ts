@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Config, defaultConfig } from "../../src/config/config.js";
+import { type Config, defaultConfig } from "../../src/config/config-schema.js";
+import { parseRiakNodes } from "../../src/riak/node-list.js";
 import { type RunningService, type ServiceOptions, startService } from "../../src/service.js";
 import { type RiakTestCluster, startRiakTestCluster } from "./riak-node/index.js";
 
@@ -25,8 +26,15 @@ export interface ServiceUnderTest {
   close(): Promise<void>;
 }
 
-/** Changes to the default configuration, section by section. */
-export type ConfigOverrides = { [S in keyof Config]?: Partial<Config[S]> };
+/**
+ * Changes to the default configuration, section by section; `riak.nodes`
+ * may be given as text (`RIAK_NODES`'s form, such as a test cluster's `nodeList`).
+ */
+export type ConfigOverrides = {
+  [S in keyof Config]?: S extends "riak"
+    ? Partial<Omit<Config["riak"], "nodes">> & { readonly nodes?: Config["riak"]["nodes"] | string }
+    : Partial<Config[S]>;
+};
 
 /**
  * Starts the service on port 0 over a fresh embedded store in a temporary
@@ -47,8 +55,8 @@ export async function startServiceUnderTest(
         })
       : undefined;
   const config = mergeConfig(overrides, {
-    server: { port: 0, adminPort: 0, host: "127.0.0.1" },
-    storage: { dataDir },
+    server: { port: 0, admin_port: 0, host: "127.0.0.1" },
+    storage: { data_dir: dataDir },
     riak: { nodes: riak?.nodeList ?? "" },
     // Request logs would drown the test output; tests of the logs pass a logger.
     log: { level: "silent" },
@@ -70,9 +78,22 @@ export async function startServiceUnderTest(
 
 /** The defaults, then `base`, then `overrides`, section by section. */
 export function mergeConfig(overrides: ConfigOverrides, base: ConfigOverrides = {}): Config {
-  const merged: Record<string, object> = {};
-  for (const section of Object.keys(defaultConfig) as (keyof Config)[]) {
-    merged[section] = { ...defaultConfig[section], ...base[section], ...overrides[section] };
-  }
-  return merged as unknown as Config;
+  const nodes = overrides.riak?.nodes ?? base.riak?.nodes ?? defaultConfig.riak.nodes;
+  const section = <S extends keyof Config>(name: S) => ({
+    ...defaultConfig[name],
+    ...base[name],
+    ...overrides[name],
+  });
+  return {
+    server: section("server"),
+    storage: section("storage"),
+    rules: section("rules"),
+    riak: {
+      ...section("riak"),
+      nodes: typeof nodes === "string" ? (nodes === "" ? [] : parseRiakNodes(nodes)) : nodes,
+    },
+    streams: section("streams"),
+    redis: section("redis"),
+    log: section("log"),
+  };
 }

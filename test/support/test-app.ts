@@ -2,13 +2,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient, createRouterTransport } from "@connectrpc/connect";
-import { type App, type AppOptions, createApp } from "../../src/app.js";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { errorMapping } from "../../src/server/error-mapping.js";
+import { type App, type AppOptions, createApp } from "../../src/service.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
 import type { KeyValueStore } from "../../src/storage/key-value-store.js";
 import { createRiakStore } from "../../src/storage/riak-store.js";
+import { testAppOptions, testRiakOptions } from "./module-options.js";
 import { startRiakTestCluster } from "./riak-node/index.js";
 import type { StoreKind } from "./service-under-test.js";
 
@@ -22,13 +23,17 @@ export interface TestApp {
   readonly notifications: Client<typeof NotificationService>;
   readonly rules: Client<typeof RuleService>;
   /** Another app (another "instance") over the same store, with its own caches and ids. */
-  sibling(options?: AppOptions): TestApp;
+  sibling(options?: Partial<AppOptions>): TestApp;
+  /** Waits for queued writes, closes the event bus and the store, and deletes the data. */
   close(): Promise<void>;
 }
 
-/** Builds the app over a fresh store: a temporary embedded store, or a fresh Riak test cluster. */
+/**
+ * Builds the app over a fresh store (a temporary embedded store, or a fresh
+ * Riak test cluster), with the service's default options but `options`.
+ */
 export async function createTestApp(
-  options: AppOptions = {},
+  options: Partial<AppOptions> = {},
   kind: StoreKind = "embedded",
 ): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), "notification-app-"));
@@ -39,10 +44,11 @@ export async function createTestApp(
         })
       : undefined;
   const store = riak
-    ? await createRiakStore({ nodes: riak.nodeList })
+    ? await createRiakStore(testRiakOptions(riak.nodeList))
     : await EmbeddedStore.open(dir);
-  const build = (opts: AppOptions, closeStore: boolean): TestApp => {
-    const app = createApp(store, opts);
+  const build = (overrides: Partial<AppOptions>, owner: boolean): TestApp => {
+    const appOptions = testAppOptions(overrides);
+    const app = createApp(store, appOptions);
     const transport = createRouterTransport((router) => app.routes(router), {
       router: { interceptors: [errorMapping] },
     });
@@ -53,8 +59,10 @@ export async function createTestApp(
       rules: createClient(RuleService, transport),
       sibling: (siblingOptions = options) => build(siblingOptions, false),
       async close() {
-        if (!closeStore) return;
-        await app.close();
+        await app.idle();
+        if (!owner) return;
+        await appOptions.events.close();
+        await store.close();
         await riak?.close();
         await rm(dir, { recursive: true, force: true });
       },

@@ -93,8 +93,8 @@ describe("subscribe against a running server", () => {
 function startOn(dataDir: string, port: number): Promise<RunningService> {
   return startService(
     mergeConfig({
-      server: { port, adminPort: 0, host: "127.0.0.1", drainMs: 1000 },
-      storage: { dataDir },
+      server: { port, admin_port: 0, host: "127.0.0.1", drain_ms: 1000 },
+      storage: { data_dir: dataDir },
       log: { level: "silent" },
     }),
   );

@@ -1,0 +1,93 @@
+import * as z from "zod";
+import {
+  count,
+  host,
+  logLevel,
+  milliseconds,
+  name,
+  port,
+  quorum,
+  redisUrl,
+  riakNodes,
+  text,
+} from "./config-values.js";
+
+/**
+ * The configuration schema: every key of `config.yml`, what text it accepts,
+ * what it becomes and its default (the one place defaults are written; what
+ * each key means is documented once, in `config.yml`). Keys keep their YAML
+ * names, so a key reads the same in the file, in errors and in code.
+ */
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        port: port.default(8080),
+        admin_port: port.default(8081),
+        host: host.default("0.0.0.0"),
+        request_max_bytes: count.default(65_536),
+        max_deadline_ms: milliseconds.default(60_000),
+        drain_ms: milliseconds.default(5000),
+        headers_timeout_ms: milliseconds.default(30_000),
+        max_streams_per_connection: count.default(100),
+        max_streams: count.default(10_000),
+      })
+      .readonly()
+      .prefault({}),
+    storage: z
+      .strictObject({
+        data_dir: text.default("./data"),
+        retention: count.default(1000),
+        ping_interval_ms: milliseconds.default(5000),
+        ping_timeout_ms: milliseconds.default(1000),
+      })
+      .readonly()
+      .prefault({}),
+    rules: z
+      .strictObject({
+        refresh_ms: milliseconds.default(10_000),
+      })
+      .readonly()
+      .prefault({}),
+    riak: z
+      .strictObject({
+        nodes: riakNodes.default([]),
+        bucket_type: name.default("notifications"),
+        r: quorum.default("quorum"),
+        pr: quorum.default("default"),
+        w: quorum.default("quorum"),
+        pw: quorum.default("default"),
+        dw: quorum.default("quorum"),
+        timeout_ms: milliseconds.default(5000),
+        attempts: count.default(3),
+      })
+      .readonly()
+      .prefault({}),
+    streams: z
+      .strictObject({
+        heartbeat_ms: milliseconds.default(15_000),
+        queue_size: count.default(1000),
+      })
+      .readonly()
+      .prefault({}),
+    redis: z
+      .strictObject({
+        url: redisUrl.default(""),
+        command_timeout_ms: milliseconds.default(1000),
+      })
+      .readonly()
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: logLevel.default("info"),
+      })
+      .readonly()
+      .prefault({}),
+  })
+  .readonly();
+
+/** The service's configuration: `config.yml`'s sections and keys, checked and typed. */
+export type Config = z.output<typeof configSchema>;
+
+/** Every key at its default: what an empty `config.yml` gives. */
+export const defaultConfig: Config = configSchema.parse({});
