@@ -8,6 +8,7 @@ import {
   constants,
   createServer as createHttp2Server,
   type Http2ServerRequest,
+  type Http2ServerResponse,
   type Http2Session,
 } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
@@ -95,7 +96,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       requestTimeout: Math.max(headersTimeout, 60_000),
       connectionsCheckingInterval: Math.min(1000, headersTimeout),
     },
-    handler,
+    (req, res) => {
+      if (hasUsableAuthority(req, res)) handler(req, res);
+    },
   );
   // Node's HTTP/1.1 server starts checking its connections (headersTimeout,
   // requestTimeout: a client that trickles its headers is cut off) on its
@@ -109,7 +112,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     { settings: { maxConcurrentStreams: options.maxStreamsPerConnection } },
     (req, res) => {
       endUnreadRequest(req);
-      handler(req, res);
+      if (hasUsableAuthority(req, res)) handler(req, res);
     },
   );
   const sockets = new Set<Socket>();
@@ -157,6 +160,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     clearTimeout(deadline);
     for (const socket of sockets) socket.destroy();
   }
+}
+
+// The Connect adapter builds each request's URL from its Host header (HTTP/2:
+// :authority) and throws, outside any promise, when there is none or it does
+// not parse (`::1:8080`, an IPv6 address without brackets): uncaught, one
+// such request would end the process. It is answered 400 here instead.
+function hasUsableAuthority(
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+): boolean {
+  const authority = "authority" in req ? req.authority : req.headers.host;
+  if (authority !== undefined && URL.canParse(`http://${authority}`)) return true;
+  res.statusCode = 400;
+  res.setHeader("content-type", "text/plain; charset=utf-8");
+  res.end("the request's Host header (HTTP/2: :authority) is missing or is not host[:port]\n");
+  return false;
 }
 
 // A call answered before its request body was read (an oversized message, a
