@@ -66,7 +66,7 @@ describe("EmbeddedStore keeps Riak's shape", () => {
   it("refuses a directory another instance holds, saying so", async () => {
     const store = await EmbeddedStore.open(dir);
     await expect(EmbeddedStore.open(dir)).rejects.toThrow(StorageUnavailableError);
-    await expect(EmbeddedStore.open(dir)).rejects.toThrow(/another instance/);
+    await expect(EmbeddedStore.open(dir)).rejects.toThrow(/another process is using it/);
     await store.close();
   });
 });

@@ -59,6 +59,15 @@ describe("RedisEventBus against a real redis-server", () => {
     await redis.kill();
   });
 
+  it("ping answers once Redis does, and fails within the command timeout when nothing listens", async () => {
+    await expect(bus().ping()).resolves.toBeUndefined();
+    const nowhere = new RedisEventBus(
+      testRedisOptions("redis://127.0.0.1:1", { commandTimeoutMs: 200 }),
+    );
+    buses.push(nowhere);
+    await expect(nowhere.ping()).rejects.toThrow(/not connected within 200 ms/);
+  });
+
   it("delivers what one instance publishes to the listeners of another, in order", async () => {
     const [a, b] = [bus(), bus()];
     const ann = recorder();

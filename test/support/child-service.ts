@@ -52,3 +52,44 @@ function listeningPort(line: string): number | undefined {
     return undefined;
   }
 }
+
+/** How a child process of the service ended. */
+export interface ChildExit {
+  /** The exit code, or the signal's name. */
+  readonly code: number | string;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `src/main.ts` in a child process with the given environment (on free
+ * ports) until it exits by itself; after `timeoutMs` it is killed (SIGKILL)
+ * and the promise rejects, saying so: a start-up that hangs fails the test.
+ */
+export function runChildServiceToExit(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<ChildExit> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, PORT: "0", ADMIN_PORT: "0", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the service did not exit within ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? signal ?? -1, stdout, stderr });
+    });
+  });
+}
