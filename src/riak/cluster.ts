@@ -14,7 +14,7 @@ export type BreakerState = "closed" | "open" | "halfOpen";
 
 /** Options of {@link RiakCluster}: each node's client and pool, plus these. */
 export interface RiakClusterOptions extends RiakClientOptions {
-  /** Nodes tried per call, at most (the same node again only when no other is left). Default 3. */
+  /** Nodes tried per call, at most (the same node again only when no other is left); `riak.attempts`. */
   readonly attempts: number;
   /** Longest wait for one node before the call moves on to the next. Default 2000 ms. */
   readonly attemptTimeoutMs: number;
@@ -29,18 +29,19 @@ export interface RiakClusterOptions extends RiakClientOptions {
 }
 
 /**
- * Defaults of {@link RiakClusterOptions}. `requestTimeoutMs` (5000 ms) bounds
- * a whole call, retries included, when the caller gives no `timeoutMs`.
+ * Defaults of {@link RiakClusterOptions} but `attempts`, which the caller
+ * gives (it is a configuration key). `requestTimeoutMs` (5000 ms) bounds a
+ * whole call, retries included, when the caller gives no `timeoutMs`.
  */
-export const defaultRiakClusterOptions: Readonly<RiakClusterOptions> = Object.freeze({
-  ...defaultRiakClientOptions,
-  attempts: 3,
-  attemptTimeoutMs: 2000,
-  breakerResetTimeoutMs: 10_000,
-  breakerErrorThresholdPercentage: 50,
-  breakerVolumeThreshold: 5,
-  breakerWindowMs: 10_000,
-});
+export const defaultRiakClusterOptions: Readonly<Omit<RiakClusterOptions, "attempts">> =
+  Object.freeze({
+    ...defaultRiakClientOptions,
+    attemptTimeoutMs: 2000,
+    breakerResetTimeoutMs: 10_000,
+    breakerErrorThresholdPercentage: 50,
+    breakerVolumeThreshold: 5,
+    breakerWindowMs: 10_000,
+  });
 
 /** One node as seen by the cluster, for metrics and health. */
 export interface RiakNodeState {
@@ -86,7 +87,7 @@ export class RiakCluster {
 
   constructor(
     addresses: readonly RiakNodeAddress[],
-    options: Partial<RiakClusterOptions> = {},
+    options: Partial<RiakClusterOptions> & Pick<RiakClusterOptions, "attempts">,
     onBreakerStateChange?: BreakerListener,
   ) {
     if (addresses.length === 0) throw new Error("a Riak cluster needs at least one node");

@@ -6,6 +6,7 @@ import {
   type RiakClusterOptions,
   type RiakOperation,
 } from "../../src/riak/cluster.js";
+import { testClusterOptions } from "../support/module-options.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import { riakError } from "./expect-riak-error.js";
 
@@ -21,7 +22,9 @@ async function setup(options: Partial<RiakClusterOptions> = {}, nodes = 3) {
   const test = await startRiakTestCluster({ nodes });
   cleanups.push(() => test.close());
   const events: [string, BreakerState][] = [];
-  const riak = new RiakCluster(test.nodes, options, (node, state) => events.push([node, state]));
+  const riak = new RiakCluster(test.nodes, testClusterOptions(options), (node, state) =>
+    events.push([node, state]),
+  );
   cleanups.push(() => riak.close());
   const state = (index: number) => riak.nodeStates()[index];
   return { test, riak, events, state };
@@ -223,7 +226,7 @@ describe("RiakCluster", () => {
     expect(() => new RiakCluster([{ host: "127.0.0.1", port: 8087 }], { attempts: 0 })).toThrow(
       /attempts must be a positive integer, got 0/,
     );
-    expect(() => new RiakCluster([])).toThrow(/at least one node/);
+    expect(() => new RiakCluster([], testClusterOptions())).toThrow(/at least one node/);
   });
 
   it("refuses calls once closed", async () => {

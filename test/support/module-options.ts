@@ -5,6 +5,7 @@
 import { defaultConfig } from "../../src/config/config-schema.js";
 import type { StoreProbeOptions } from "../../src/observability/store-probe.js";
 import type { RiakNodeAddress } from "../../src/riak/client.js";
+import type { RiakClusterOptions } from "../../src/riak/cluster.js";
 import {
   type AppOptions,
   appOptions,
@@ -31,6 +32,13 @@ export function testRiakOptions(
   overrides: Partial<Omit<RiakOptions, "nodes">> = {},
 ): RiakOptions {
   return { ...riakOptions(defaultConfig), nodes, ...overrides };
+}
+
+/** A Riak cluster's options: the configured attempts, then `overrides` (the rest has library defaults). */
+export function testClusterOptions(
+  overrides: Partial<RiakClusterOptions> = {},
+): Partial<RiakClusterOptions> & Pick<RiakClusterOptions, "attempts"> {
+  return { attempts: defaultConfig.riak.attempts, ...overrides };
 }
 
 /** The storage probe's options: defaults, then `overrides`. */
