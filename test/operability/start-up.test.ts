@@ -15,7 +15,8 @@ import { startRiakTestCluster } from "../support/riak-node/index.js";
 
 // The real process, as an operator starts it: what start-up says, and how it
 // refuses what it cannot use (a bounded wait: a start-up that hangs fails).
-describe("start-up of the process", () => {
+// Each test starts tsx in a child process: slow on a busy machine.
+describe("start-up of the process", { timeout: 60_000 }, () => {
   let dir: string;
   const children: ChildService[] = [];
   beforeAll(async () => {

@@ -68,7 +68,7 @@ export interface ChildExit {
  */
 export function runChildServiceToExit(
   env: Record<string, string>,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<ChildExit> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: { ...process.env, PORT: "0", ADMIN_PORT: "0", LOG_LEVEL: "info", ...env },
