@@ -145,15 +145,12 @@ export async function startService(
     });
     opened.push(() => admin.close());
 
+    const storeText = storeLabel(config);
+    const eventBus = config.redis.url === "" ? "in-process" : "redis";
     logger.info(
-      {
-        port: server.port,
-        adminPort: admin.port,
-        store: storeLabel(config),
-        eventBus: config.redis.url === "" ? "in-process" : "redis",
-      },
+      { port: server.port, adminPort: admin.port, store: storeText, eventBus },
       `notification service listening on port ${server.port} (admin port ${admin.port}); ` +
-        `store: ${storeLabel(config)}; event bus: ${config.redis.url === "" ? "in-process" : "redis"}`,
+        `store: ${storeText}; event bus: ${eventBus}`,
     );
 
     let closing: Promise<void> | undefined;
