@@ -1,6 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
+/**
+ * The timeout of a test that starts child services: tsx compiles the service
+ * on every start, which takes 1 to 2 s on an idle machine and 10 to 20 s on a
+ * loaded one (two cores, other suites running); a hang still fails.
+ */
+export const childServiceTestTimeoutMs = 90_000;
+
 /** The service running as a real child process (`src/main.ts` under tsx). */
 export interface ChildService {
   readonly child: ChildProcess;
