@@ -132,6 +132,11 @@ export async function startService(
         }),
       requestGate: observer.requestGate,
       interceptors: [observer.interceptor, errorMapping],
+      onTooManyResets: (remoteAddress, resets) =>
+        logger.warn(
+          { remoteAddress, resets },
+          "HTTP/2 connection closed with ENHANCE_YOUR_CALM: it reset too many streams",
+        ),
     });
     opened.push(() => server.close());
 
@@ -286,6 +291,11 @@ export function httpServerOptions(
   | "maxStreamsPerConnection"
   | "drainMs"
   | "headersTimeoutMs"
+  | "bodyTimeoutMs"
+  | "idleTimeoutMs"
+  | "defaultDeadlineMs"
+  | "maxStreamResets"
+  | "streamResetWindowMs"
 > {
   const { server } = config;
   return {
@@ -295,6 +305,11 @@ export function httpServerOptions(
     maxStreamsPerConnection: server.max_streams_per_connection,
     drainMs: server.drain_ms,
     headersTimeoutMs: server.headers_timeout_ms,
+    bodyTimeoutMs: server.body_timeout_ms,
+    idleTimeoutMs: server.idle_timeout_ms,
+    defaultDeadlineMs: server.default_deadline_ms,
+    maxStreamResets: server.max_stream_resets,
+    streamResetWindowMs: server.stream_reset_window_ms,
   };
 }
 

@@ -29,6 +29,11 @@ export const configSchema = z
         max_deadline_ms: milliseconds.default(60_000),
         drain_ms: milliseconds.default(5000),
         headers_timeout_ms: milliseconds.default(30_000),
+        body_timeout_ms: milliseconds.default(30_000),
+        idle_timeout_ms: milliseconds.default(30_000),
+        default_deadline_ms: milliseconds.default(30_000),
+        max_stream_resets: count.default(500),
+        stream_reset_window_ms: milliseconds.default(10_000),
         max_streams_per_connection: count.default(100),
         max_streams: count.default(10_000),
       })

@@ -1,4 +1,6 @@
 import type { JsonValue } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { codeToHttpStatus } from "@connectrpc/connect/protocol-connect";
 import { RestError } from "./error-body.js";
 import type { NodeRequest } from "./node-http.js";
 
@@ -7,7 +9,8 @@ import type { NodeRequest } from "./node-http.js";
  * not `application/json` (charset, if given, UTF-8) or is compressed (415),
  * or that declares more than `maxBytes` (413); refuses, while reading, a body
  * over `maxBytes` (413); refuses an empty body, invalid UTF-8 or invalid JSON
- * (400). The rest of a refused body is left to Node, which discards it.
+ * (400). The rest of a refused body is left to Node, which discards it. A
+ * body the server stopped waiting for (its timeout) answers 408.
  */
 export async function readJsonBody(req: NodeRequest, maxBytes: number): Promise<JsonValue> {
   checkContentType(req.headers["content-type"]);
@@ -19,10 +22,17 @@ export async function readJsonBody(req: NodeRequest, maxBytes: number): Promise<
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    // The HTTP/2 server fails a late or reset body with a ConnectError.
+    if (!(error instanceof ConnectError)) throw error;
+    const status = error.code === Code.DeadlineExceeded ? 408 : codeToHttpStatus(error.code);
+    throw new RestError(status, error.rawMessage);
   }
   if (total === 0) throw new RestError(400, "the request body is empty: send a JSON object");
   let text: string;

@@ -1,6 +1,5 @@
 import {
   createServer as createHttp1Server,
-  type Server as Http1Server,
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
@@ -10,6 +9,7 @@ import {
   type Http2ServerRequest,
   type Http2ServerResponse,
   type Http2Session,
+  type ServerHttp2Session,
 } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import {
@@ -20,6 +20,10 @@ import {
   type Interceptor,
 } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { BoundedHttp2Request } from "./bounded-http2-request.js";
+import { createDefaultDeadline } from "./default-deadline.js";
+import { trackHttp1Calls } from "./http1-drain.js";
+import { guardHttp2Session } from "./http2-session-guard.js";
 import { apiJsonOptions } from "./json-options.js";
 import { createOnePortListener } from "./one-port-listener.js";
 
@@ -53,6 +57,23 @@ export interface HttpServerOptions {
   readonly drainMs: number;
   /** How long an HTTP/1.1 client may take to send a request's headers, in ms. */
   readonly headersTimeoutMs: number;
+  /**
+   * How long a client may take to send a request's body once its headers
+   * arrived, in ms (HTTP/2: each stream; HTTP/1.1: the whole request within
+   * `headersTimeoutMs` plus this). Requests that are streams of messages
+   * (client and bidi streaming, such as gRPC reflection) are not timed.
+   */
+  readonly bodyTimeoutMs: number;
+  /** A connection with no call in progress for this long is closed, in ms. */
+  readonly idleTimeoutMs: number;
+  /** The deadline of a unary call whose client set none, in ms. */
+  readonly defaultDeadlineMs: number;
+  /** Streams one HTTP/2 connection may reset within `streamResetWindowMs`. */
+  readonly maxStreamResets: number;
+  /** The window of `maxStreamResets`, in ms. */
+  readonly streamResetWindowMs: number;
+  /** Told once when an HTTP/2 connection is closed for resetting too many streams. */
+  readonly onTooManyResets?: (remoteAddress: string | undefined, resets: number) => void;
 }
 
 /** A listening API server. */
@@ -74,32 +95,51 @@ export interface HttpServer {
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const shutdown = new AbortController();
+  const defaultDeadline = createDefaultDeadline(options.defaultDeadlineMs);
   let fallback: NodeHandler | undefined;
+  // Paths of the methods whose request is a stream of messages: their body
+  // stays open by design, so the body timeout does not apply.
+  const streamingRequests = new Set<string>();
   const handler = connectNodeAdapter({
     routes: (router) => {
       options.routes(router);
       fallback = options.fallback?.(router);
+      for (const { method, requestPath } of router.handlers) {
+        if (method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming") {
+          streamingRequests.add(requestPath);
+        }
+      }
     },
-    interceptors: [...options.interceptors],
+    interceptors: [...options.interceptors, defaultDeadline.interceptor],
     readMaxBytes: options.readMaxBytes,
     maxTimeoutMs: options.maxTimeoutMs,
     shutdownSignal: shutdown.signal,
     jsonOptions: apiJsonOptions,
     ...(options.fallback && { fallback: (req, res) => fallback?.(req, res) }),
-    ...(options.requestGate && { requestGate: options.requestGate }),
+    requestGate: async (context) => {
+      // A call that arrives while draining (a kept-alive HTTP/1.1 client, a
+      // connection that spoke only after the drain began) is refused before
+      // it runs, so that nothing is executed that might not be answered. It
+      // is not logged: the request log's gate would wait for the end of a
+      // call whose signal the shutdown has already aborted.
+      if (shutdown.signal.aborted) {
+        throw new ConnectError(
+          "the server is shutting down; retry on another instance",
+          Code.Unavailable,
+        );
+      }
+      defaultDeadline.requestGate(context);
+      await options.requestGate?.(context);
+    },
   });
   const headersTimeout = options.headersTimeoutMs;
-  const http1 = createHttp1Server(
-    {
-      headersTimeout,
-      // Never shorter than the headers' own limit, which Node requires.
-      requestTimeout: Math.max(headersTimeout, 60_000),
-      connectionsCheckingInterval: Math.min(1000, headersTimeout),
-    },
-    (req, res) => {
-      if (hasUsableAuthority(req, res)) handler(req, res);
-    },
-  );
+  const bodyTimeout = options.bodyTimeoutMs;
+  const http1 = createHttp1Server({
+    headersTimeout,
+    requestTimeout: headersTimeout + bodyTimeout,
+    keepAliveTimeout: options.idleTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  });
   // Node's HTTP/1.1 server starts checking its connections (headersTimeout,
   // requestTimeout: a client that trickles its headers is cut off) on its
   // "listening" event, which it never sees here because the one-port
@@ -108,18 +148,38 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   // are not affected: only receiving the request is timed.
   http1.emit("listening");
   const http1Calls = trackHttp1Calls(http1);
+  http1.on("request", (req, res) => {
+    if (hasUsableAuthority(req, res)) handler(req, res);
+  });
   const http2 = createHttp2Server(
-    { settings: { maxConcurrentStreams: options.maxStreamsPerConnection } },
+    {
+      settings: { maxConcurrentStreams: options.maxStreamsPerConnection },
+      Http2ServerRequest: BoundedHttp2Request,
+    },
     (req, res) => {
       endUnreadRequest(req);
-      if (hasUsableAuthority(req, res)) handler(req, res);
+      if (!hasUsableAuthority(req, res)) return;
+      if (req instanceof BoundedHttp2Request && !streamingRequests.has(pathOf(req.url))) {
+        // An envelope's 5 bytes over the largest message: a larger body is refused anyway.
+        req.limitBody({ timeoutMs: bodyTimeout, holdBytes: options.readMaxBytes + 5 });
+      }
+      handler(req, res);
     },
   );
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
-  http2.on("session", (session) => {
+  http2.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
+    guardHttp2Session(session, {
+      idleTimeoutMs: options.idleTimeoutMs,
+      maxStreamResets: options.maxStreamResets,
+      streamResetWindowMs: options.streamResetWindowMs,
+      onTooManyResets: (tooMany, resets) =>
+        options.onTooManyResets?.(tooMany.socket?.remoteAddress, resets),
+    });
+    // A connection accepted before the drain whose preface came after it.
+    if (shutdown.signal.aborted) session.close();
   });
   const listener = createOnePortListener(http1, http2);
   listener.on("connection", (socket: Socket) => {
@@ -147,8 +207,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   async function drain(): Promise<void> {
     const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
     shutdown.abort(new ConnectError("the server is shutting down", Code.Unavailable));
-    // HTTP/2 clients are told to open no new streams; HTTP/1.1 connections
-    // are closed as soon as their call has answered.
+    // HTTP/2 clients get a GOAWAY with the last stream id this server took:
+    // they retry later streams elsewhere. HTTP/1.1 connections close as
+    // soon as their calls have answered.
     for (const session of sessions) session.close();
     http1Calls.drain();
     // Stops the connection checks started above; the server never listened itself.
@@ -193,34 +254,7 @@ function endUnreadRequest(req: Http2ServerRequest): void {
   );
 }
 
-// Counts the calls in flight on each HTTP/1.1 socket, so that a drain closes
-// idle connections at once and busy ones as soon as their call has answered
-// (with `Connection: close`), whatever their keep-alive state.
-function trackHttp1Calls(http1: Http1Server) {
-  const connections = new Set<Socket>();
-  const inFlight = new Map<Socket, number>();
-  let draining = false;
-  http1.on("connection", (socket: Socket) => {
-    connections.add(socket);
-    socket.once("close", () => connections.delete(socket));
-  });
-  http1.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    if (draining) res.setHeader("connection", "close");
-    res.once("close", () => {
-      const left = (inFlight.get(socket) ?? 1) - 1;
-      if (left > 0) inFlight.set(socket, left);
-      else inFlight.delete(socket);
-      // Flushes the answer, then closes: the client reconnects elsewhere.
-      if (draining && left === 0) socket.end();
-    });
-  });
-  return {
-    /** From now on a connection closes once its call has answered; idle ones close at once. */
-    drain(): void {
-      draining = true;
-      for (const socket of connections) if (!inFlight.has(socket)) socket.destroy();
-    },
-  };
+function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
 }

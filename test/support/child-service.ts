@@ -22,10 +22,13 @@ export interface ChildService {
 /**
  * Starts `src/main.ts` in a child process with the given environment (PORT=0
  * picks a free port, read back from the start-up log line) and resolves once
- * it listens.
+ * it listens. `nodeOptions` go to the child's Node before the script.
  */
-export function startChildService(env: Record<string, string>): Promise<ChildService> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export function startChildService(
+  env: Record<string, string>,
+  nodeOptions: readonly string[] = [],
+): Promise<ChildService> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...nodeOptions, "src/main.ts"], {
     env: { ...process.env, PORT: "0", ADMIN_PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
