@@ -128,9 +128,10 @@ export async function startService(
       fallback: (router) =>
         createRestTranscoder(router.handlers, {
           readMaxBytes: config.server.request_max_bytes,
-          onInternalError: (err) => logger.error({ err }, "REST request failed"),
+          onRefused: observer.refused,
         }),
       requestGate: observer.requestGate,
+      onRefused: observer.refused,
       interceptors: [observer.interceptor, errorMapping],
       onTooManyResets: (remoteAddress, resets) =>
         logger.warn(

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   Code,
   ConnectError,
@@ -8,6 +7,8 @@ import {
 } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import type { Logger } from "pino";
+import type { Refusal } from "../server/refusal.js";
+import { requestIdKey, requestIdOf } from "../server/request-id.js";
 import type { Metrics } from "./metrics.js";
 
 /** Options of {@link createCallObserver}. */
@@ -22,24 +23,26 @@ export interface CallObserverOptions {
  * Watches every call: `requestGate` runs when the request headers arrive
  * (before the body is read, so calls that fail there, such as an oversized
  * message or a deadline over the limit, are seen too), `interceptor` wraps
- * the implementation. Together they answer `X-Request-Id`, count open
- * streams and refuse streams over the limit, and record one log line and
- * the request metrics when the call ends.
+ * the implementation, and `refused` hears of requests answered before they
+ * reached either. Together they answer `X-Request-Id`, count open streams
+ * and refuse streams over the limit, and record one log line and the
+ * request metrics when the call ends. A call whose client left (its signal
+ * aborted with CANCELED) ends `canceled`, whatever error it ended with.
  */
 export interface CallObserver {
   readonly requestGate: (context: HandlerContext) => void;
   /** Goes first (outermost) among the interceptors, so it sees mapped errors. */
   readonly interceptor: Interceptor;
+  /** Records a request refused before it reached a method: a log line and the request metrics. */
+  readonly refused: (refusal: Refusal) => void;
 }
-
-/** The request id of the call (`X-Request-Id`), for handlers that log. */
-export const requestIdKey = createContextKey("", { description: "request id" });
 
 interface Call {
   readonly id: string;
   readonly method: string;
   readonly protocol: string;
   readonly start: number;
+  readonly signal: AbortSignal;
   /** The implementation was reached: the interceptor reports the end. */
   entered: boolean;
   /** Holds a slot among the open streams. */
@@ -54,40 +57,74 @@ const serverFaults = new Set([Code.Unknown, Code.Internal, Code.DataLoss, Code.U
 // Codes that say the server is short of something: logged as warnings.
 const pressure = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.ResourceExhausted]);
 
-const longestRequestId = 256;
-
 /** Creates the request gate and interceptor that observe every call. */
 export function createCallObserver(options: CallObserverOptions): CallObserver {
   const { logger, metrics, maxStreams } = options;
   let openStreams = 0;
 
+  const record = (
+    labels: { method: string; protocol: string },
+    start: number,
+    requestId: string,
+    error: unknown,
+    // Refused before a method: the caller's doing, unless the code says the server failed.
+    refusal?: true,
+  ) => {
+    const seconds = (performance.now() - start) / 1000;
+    const code = error === undefined ? "ok" : codeToString(codeOf(error));
+    const counted = { method: labels.method, protocol: labels.protocol, code };
+    metrics.rpcRequests.inc(counted);
+    metrics.rpcDuration.observe(counted, seconds);
+    const line = { requestId, ...counted, durationMs: Math.round(seconds * 10_000) / 10 };
+    if (error === undefined) logger.info(line, "request");
+    else if (refusal && codeOf(error) !== Code.Internal)
+      logger.info({ ...line, error: messageOf(error) }, "request");
+    else if (serverFaults.has(codeOf(error)))
+      logger.error({ ...line, err: error }, "request failed");
+    else if (pressure.has(codeOf(error)))
+      logger.warn({ ...line, error: messageOf(error), ...causeOf(error) }, "request");
+    else logger.info({ ...line, error: messageOf(error) }, "request");
+  };
+
   const finish = (call: Call, error: unknown) => {
     if (call.finished) return;
     call.finished = true;
-    const seconds = (performance.now() - call.start) / 1000;
-    const code = error === undefined ? "ok" : codeToString(codeOf(error));
-    const labels = { method: call.method, protocol: call.protocol, code };
-    metrics.rpcRequests.inc(labels);
-    metrics.rpcDuration.observe(labels, seconds);
     if (call.streaming) {
       openStreams--;
       metrics.openStreams.dec({ method: call.method, protocol: call.protocol });
     }
-    const line = { requestId: call.id, ...labels, durationMs: Math.round(seconds * 10_000) / 10 };
-    if (error === undefined) logger.info(line, "request");
-    else if (serverFaults.has(codeOf(error)))
-      logger.error({ ...line, err: error }, "request failed");
-    else if (pressure.has(codeOf(error)))
-      logger.warn({ ...line, error: messageOf(error) }, "request");
-    else logger.info({ ...line, error: messageOf(error) }, "request");
+    // The client left: whatever the call ended with on its way out (a body
+    // cut short, a write that failed) follows from that.
+    const { signal } = call;
+    const left = error !== undefined && signal.aborted && codeOf(signal.reason) === Code.Canceled;
+    const labels = { method: call.method, protocol: call.protocol };
+    record(labels, call.start, call.id, left ? signal.reason : error);
+  };
+
+  const refused = (refusal: Refusal) => {
+    const error = new ConnectError(
+      refusal.message,
+      refusal.code,
+      undefined,
+      undefined,
+      refusal.cause,
+    );
+    record(
+      { method: refusal.method, protocol: refusal.format },
+      refusal.startedAt,
+      refusal.requestId,
+      error,
+    );
   };
 
   const requestGate = (context: HandlerContext) => {
     const call: Call = {
-      id: requestIdOf(context.requestHeader),
+      id:
+        context.values.get(requestIdKey) || requestIdOf(context.requestHeader.get("x-request-id")),
       method: `${context.service.typeName}/${context.method.name}`,
       protocol: context.protocolName,
       start: performance.now(),
+      signal: context.signal,
       entered: false,
       streaming: false,
       finished: false,
@@ -128,13 +165,7 @@ export function createCallObserver(options: CallObserverOptions): CallObserver {
     }
   };
 
-  return { requestGate, interceptor };
-}
-
-/** The request's own X-Request-Id when it sent a usable one, else a new UUID. */
-export function requestIdOf(header: Headers): string {
-  const sent = header.get("x-request-id");
-  return sent && sent.length <= longestRequestId ? sent : randomUUID();
+  return { requestGate, interceptor, refused };
 }
 
 async function* observeStream<T>(
@@ -160,4 +191,14 @@ function codeOf(error: unknown): Code {
 
 function messageOf(error: unknown): string {
   return error instanceof ConnectError ? error.rawMessage : String(error);
+}
+
+// What the caller was not told: the causes behind an error, for the log.
+function causeOf(error: unknown): { cause?: string } {
+  const causes: string[] = [];
+  for (let e = (error as { cause?: unknown }).cause; e !== undefined && causes.length < 5; ) {
+    causes.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return causes.length > 0 ? { cause: causes.join("; caused by ") } : {};
 }

@@ -1,6 +1,7 @@
 import { type DescMethod, fromBinary, type Message, toBinary } from "@bufbuild/protobuf";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
+import { watchClient } from "../server/client-gone.js";
 import { connectErrorMessage } from "./error-body.js";
 import type { NodeRequest, NodeResponse } from "./node-http.js";
 
@@ -28,7 +29,7 @@ const droppedRequestHeaders = [
  * unary call in the binary format, so the call takes the same path as any
  * RPC: interceptors, deadlines (`Connect-Timeout-Ms`), limits and error
  * mapping. The REST request's other headers go along (and `X-Request-Id`);
- * its disconnect aborts the call.
+ * its client leaving cancels the call.
  */
 export async function callHandler(
   handler: UniversalHandler,
@@ -48,6 +49,7 @@ export async function callHandler(
   const body = toBinary(method.input, input as never);
   const response = await handler({
     ...incoming,
+    signal: watchClient(req, res).signal,
     url: new URL(handler.requestPath, incoming.url).toString(),
     method: "POST",
     header,

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   type DescMessage,
   fromJson,
@@ -7,7 +6,10 @@ import {
   type Message,
   ScalarType,
 } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import { codeOfStatus, type RefusalListener } from "../server/refusal.js";
+import { requestIdOf } from "../server/request-id.js";
 import { callHandler } from "./dispatch.js";
 import { errorBody, quoteValue, RestError } from "./error-body.js";
 import { fieldPathName, hasJsonField, readMessageField, setJsonField } from "./field-path.js";
@@ -33,8 +35,13 @@ export interface RestTranscoderOptions {
   readonly readMaxBytes: number;
   /** What the annotations cannot say, per method. Default: `restOverrides` (contract §3). */
   readonly overrides?: RestOverrides;
-  /** Told about unexpected failures, which answer 500. Default `console.error`. */
-  readonly onInternalError?: (error: unknown) => void;
+  /**
+   * Told of every request the transcoder answers itself, without the method
+   * answering: a path or method with no route, a body or query that cannot
+   * become the request message (to log and count them), and unexpected
+   * failures, which answer 500. Default: `console.error` for the failures.
+   */
+  readonly onRefused?: RefusalListener;
 }
 
 type Route = RestRoute<UniversalHandler>;
@@ -62,23 +69,48 @@ export function createRestTranscoder(
   const routes = buildRoutes(handlers);
   const overrides = options.overrides ?? restOverrides;
   const locations = checkOverrides(routes, overrides);
-  const onInternalError = options.onInternalError ?? ((error) => console.error(error));
+  const onRefused: RefusalListener =
+    options.onRefused ??
+    ((refusal) => {
+      if (refusal.code === Code.Internal) console.error(refusal.cause);
+    });
 
   return (req, res) => {
-    const header = req.headers["x-request-id"];
-    const requestId = (Array.isArray(header) ? header[0] : header) || randomUUID();
-    transcode(req, res, requestId)
+    const startedAt = performance.now();
+    const requestId = requestIdOf(req.headers["x-request-id"]);
+    let method = "unknown";
+    const refuse = (status: number, message: string, cause?: unknown) =>
+      onRefused({
+        requestId,
+        method,
+        format: "rest",
+        code: codeOfStatus(status),
+        status,
+        message,
+        startedAt,
+        ...(cause !== undefined && { cause }),
+      });
+    transcode(req, res, requestId, (route) => {
+      method = `${route.method.parent.typeName}/${route.method.name}`;
+    })
       .catch((error: unknown): Reply => {
-        if (error instanceof RestError)
+        if (error instanceof RestError) {
+          refuse(error.status, error.message);
           return errorReply(error.status, error.message, error.headers);
-        onInternalError(error);
+        }
+        refuse(500, "internal error", error);
         return errorReply(500, "internal error");
       })
       .then((reply) => send(res, reply, requestId))
-      .catch(onInternalError);
+      .catch((error: unknown) => refuse(500, "the answer could not be sent", error));
   };
 
-  async function transcode(req: NodeRequest, res: NodeResponse, requestId: string) {
+  async function transcode(
+    req: NodeRequest,
+    res: NodeResponse,
+    requestId: string,
+    matched: (route: Route) => void,
+  ): Promise<Reply> {
     const url = req.url ?? "/";
     const queryAt = url.indexOf("?");
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
@@ -98,6 +130,7 @@ export function createRestTranscoder(
         );
     }
     const { route } = match;
+    matched(route);
     const override = overrides[overrideKey(route.method)] ?? {};
     const json = await requestJson(req, route, match.variables);
     applyQuery(json, route.method.input, query, {
@@ -116,7 +149,8 @@ export function createRestTranscoder(
       throw new RestError(400, error instanceof Error ? error.message : String(error));
     }
     const result = await callHandler(route.target, route.method, input, req, res, requestId);
-    if (!result.ok) throw new RestError(result.status, result.message);
+    // The method answered, and the call was logged and counted as it ended.
+    if (!result.ok) return errorReply(result.status, result.message);
     const headers: Record<string, string> = {};
     result.header.forEach((value, name) => {
       headers[name] = value;

@@ -19,16 +19,15 @@ import {
   type HandlerContext,
   type Interceptor,
 } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createApiHandler } from "./api-handler.js";
 import { BoundedHttp2Request } from "./bounded-http2-request.js";
 import { createDefaultDeadline } from "./default-deadline.js";
 import { trackHttp1Calls } from "./http1-drain.js";
 import { guardHttp2Session } from "./http2-session-guard.js";
 import { apiJsonOptions } from "./json-options.js";
+import type { NodeHandler } from "./node-http.js";
 import { createOnePortListener } from "./one-port-listener.js";
-
-/** A request listener for both Node HTTP servers, as the Connect adapter's `fallback`. */
-type NodeHandler = NonNullable<Parameters<typeof connectNodeAdapter>[0]["fallback"]>;
+import type { RefusalListener } from "./refusal.js";
 
 /** Options of the API server. */
 export interface HttpServerOptions {
@@ -74,6 +73,8 @@ export interface HttpServerOptions {
   readonly streamResetWindowMs: number;
   /** Told once when an HTTP/2 connection is closed for resetting too many streams. */
   readonly onTooManyResets?: (remoteAddress: string | undefined, resets: number) => void;
+  /** Told of every request refused before it reached a method (to log and count it). Default: none. */
+  readonly onRefused?: RefusalListener;
 }
 
 /** A listening API server. */
@@ -96,14 +97,12 @@ export interface HttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const shutdown = new AbortController();
   const defaultDeadline = createDefaultDeadline(options.defaultDeadlineMs);
-  let fallback: NodeHandler | undefined;
   // Paths of the methods whose request is a stream of messages: their body
   // stays open by design, so the body timeout does not apply.
   const streamingRequests = new Set<string>();
-  const handler = connectNodeAdapter({
+  const handler = createApiHandler({
     routes: (router) => {
       options.routes(router);
-      fallback = options.fallback?.(router);
       for (const { method, requestPath } of router.handlers) {
         if (method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming") {
           streamingRequests.add(requestPath);
@@ -115,7 +114,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     maxTimeoutMs: options.maxTimeoutMs,
     shutdownSignal: shutdown.signal,
     jsonOptions: apiJsonOptions,
-    ...(options.fallback && { fallback: (req, res) => fallback?.(req, res) }),
+    ...(options.fallback && { fallback: options.fallback }),
+    ...(options.onRefused && { onRefused: options.onRefused }),
     requestGate: async (context) => {
       // A call that arrives while draining (a kept-alive HTTP/1.1 client, a
       // connection that spoke only after the drain began) is refused before
