@@ -109,12 +109,8 @@ export function createCallObserver(options: CallObserverOptions): CallObserver {
       undefined,
       refusal.cause,
     );
-    record(
-      { method: refusal.method, protocol: refusal.format },
-      refusal.startedAt,
-      refusal.requestId,
-      error,
-    );
+    const labels = { method: refusal.method, protocol: refusal.format };
+    record(labels, refusal.startedAt, refusal.requestId, error, true);
   };
 
   const requestGate = (context: HandlerContext) => {
