@@ -1,5 +1,6 @@
 import {
   Code,
+  ConnectError,
   type ConnectRouter,
   type ConnectRouterOptions,
   createConnectRouter,
@@ -120,7 +121,8 @@ export function createApiHandler(options: ApiHandlerOptions): NodeHandler {
         refuse(refusal.code, answer.status, refusal.message, refusal.headers);
       })
       .catch((error: unknown) => {
-        if (!res.destroyed) onWriteError(error);
+        // Connect reports a write to a client that left as ABORTED.
+        if (ConnectError.from(error).code !== Code.Aborted) onWriteError(error);
       });
   };
 
