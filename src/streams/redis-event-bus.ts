@@ -108,9 +108,13 @@ export class RedisEventBus implements EventBus {
       await this.joined.get(username);
     } catch (error) {
       this.leave(username, listener);
+      // Redis's own words can name its host and port: they go to the log as the cause.
       throw new ConnectError(
-        `live events are unavailable: Redis did not accept the subscription (${(error as Error).message})`,
+        "live events are unavailable: Redis did not accept the subscription; retry later",
         Code.Unavailable,
+        undefined,
+        undefined,
+        error,
       );
     }
     return () => this.leave(username, listener);
