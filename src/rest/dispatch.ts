@@ -2,8 +2,8 @@ import { type DescMethod, fromBinary, type Message, toBinary } from "@bufbuild/p
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
 import { watchClient } from "../server/client-gone.js";
+import type { NodeRequest, NodeResponse } from "../server/node-http.js";
 import { connectErrorMessage } from "./error-body.js";
-import type { NodeRequest, NodeResponse } from "./node-http.js";
 
 /** What a method answered: its response message, or an error's HTTP status and message. */
 export type CallResult =

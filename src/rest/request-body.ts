@@ -1,8 +1,8 @@
 import type { JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToHttpStatus } from "@connectrpc/connect/protocol-connect";
+import type { NodeRequest } from "../server/node-http.js";
 import { RestError } from "./error-body.js";
-import type { NodeRequest } from "./node-http.js";
 
 /**
  * Reads a REST request body as JSON. Refuses, before reading, a body that is

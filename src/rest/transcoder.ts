@@ -8,13 +8,13 @@ import {
 } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import type { NodeHandler, NodeRequest, NodeResponse } from "../server/node-http.js";
 import { codeOfStatus, type RefusalListener } from "../server/refusal.js";
 import { requestIdOf } from "../server/request-id.js";
 import { callHandler } from "./dispatch.js";
 import { errorBody, quoteValue, RestError } from "./error-body.js";
 import { fieldPathName, hasJsonField, readMessageField, setJsonField } from "./field-path.js";
 import { isJsonObject } from "./json-object.js";
-import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
 import { expandPathTemplate, type PathTemplate, parsePathTemplate } from "./path-template.js";
 import { applyQuery, convertText } from "./query-params.js";
 import { type IdRange, parseRangeHeader } from "./range-header.js";

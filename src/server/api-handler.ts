@@ -106,7 +106,7 @@ export function createApiHandler(options: ApiHandlerOptions): NodeHandler {
       else refuse(Code.Unimplemented, 404, `no route matches ${req.method} ${path}`);
       return;
     }
-    if (format === "grpc" && req.headers.te !== "trailers") {
+    if (format === "grpc" && !acceptsTrailers(req.headers.te)) {
       refuse(
         Code.InvalidArgument,
         400,
@@ -170,7 +170,8 @@ function refusalOf(
         message: `${name} streams both ways, which needs HTTP/2`,
       };
     default: {
-      const sent = req.headers["content-type"];
+      // The caller's own value, cut short: it is echoed back.
+      const sent = req.headers["content-type"]?.slice(0, 80);
       return {
         code: Code.InvalidArgument,
         message: `Content-Type ${sent ? JSON.stringify(sent) : "(none)"} is not supported by ${name}: use ${contentTypesOf(handler)}`,
@@ -191,6 +192,11 @@ function unknownRpc(path: string, handlers: ReadonlyMap<string, UniversalHandler
   const [, service = "", method = ""] = path.split("/");
   const known = [...handlers.values()].some((h) => h.service.typeName === service);
   return known ? `${service} has no method ${method}` : `unknown service ${service}`;
+}
+
+/** True when a `te` header lists `trailers` (HTTP/2 allows no other value). */
+function acceptsTrailers(te: string | string[] | undefined): boolean {
+  return [te ?? []].flat().some((value) => /(?:^|,)\s*trailers\s*(?:[,;]|$)/i.test(value));
 }
 
 function headerCount(rawHeaders: readonly string[], name: string): number {

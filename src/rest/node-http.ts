@@ -1,1 +1,0 @@
-export type { NodeHandler, NodeRequest, NodeResponse } from "../server/node-http.js";
