@@ -30,11 +30,20 @@ describe.each(storeKinds)("REST beside the RPC protocols (%s store)", (kind) => 
     "/v1/notifications/ann/extra",
     "/v2/notifications/ann",
     "/v1/rules/like/extra",
-    "/notification.v1.NotificationService/Nope",
   ])("GET %s answers 404 as JSON", async (path) => {
     const res = await rest.get(path);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ code: 404, message: `no REST route matches GET ${path}` });
+    expect(res.headers.get("x-request-id")).toMatch(uuid);
+  });
+
+  it("answers an RPC path that names no method as the RPC protocols do, not as REST", async () => {
+    const res = await rest.get("/notification.v1.NotificationService/Nope");
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({
+      code: "unimplemented",
+      message: "notification.v1.NotificationService has no method Nope",
+    });
     expect(res.headers.get("x-request-id")).toMatch(uuid);
   });
 
