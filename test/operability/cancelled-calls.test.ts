@@ -5,10 +5,9 @@ import {
   createGrpcTransport,
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { StreamService } from "../../src/gen/notification/v1/stream_pb.js";
-import { captureLogs, type LogLine } from "../support/log-capture.js";
-import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
+import { useLoggedService } from "../support/logged-service.js";
 import { sample, scrape } from "./metrics-text.js";
 
 // A client that goes away is not a server fault: its call is logged and
@@ -18,19 +17,10 @@ const reflection = "grpc.reflection.v1.ServerReflection/ServerReflectionInfo";
 const subscribe = "notification.v1.StreamService/Subscribe";
 
 describe("calls their client cancelled", () => {
-  let sut: ServiceUnderTest;
-  let lines: LogLine[];
-  beforeAll(async () => {
-    const capture = captureLogs();
-    lines = capture.lines;
-    sut = await startServiceUnderTest("embedded", {}, { logger: capture.logger });
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
+  const { sut, lines, logOf } = useLoggedService();
 
   const internal = async (method: string) =>
-    sample(await scrape(sut.adminUrl), "notification_rpc_requests_total", {
+    sample(await scrape(sut().adminUrl), "notification_rpc_requests_total", {
       method,
       code: "internal",
     }) ?? 0;
@@ -48,7 +38,7 @@ describe("calls their client cancelled", () => {
         "--http2-prior-knowledge",
         "-d",
         '{"username":"interrupted"}',
-        `${sut.baseUrl}/${subscribe}`,
+        `${sut().baseUrl}/${subscribe}`,
       ],
       { detached: true, stdio: ["ignore", "pipe", "ignore"] },
     );
@@ -80,16 +70,14 @@ describe("calls their client cancelled", () => {
     async (name, transport) => {
       const requestId = `dropped-${name}`;
       const abort = new AbortController();
-      const stream = createClient(StreamService, transport(sut.baseUrl)).subscribe(
+      const stream = createClient(StreamService, transport(sut().baseUrl)).subscribe(
         { username: "dropper" },
         { signal: abort.signal, headers: { "x-request-id": requestId } },
       );
       await stream[Symbol.asyncIterator]().next();
       abort.abort();
-      await vi.waitFor(() =>
-        expect(lines.filter((line) => line.requestId === requestId)).toHaveLength(1),
-      );
-      expect(lines.find((line) => line.requestId === requestId)).toMatchObject({
+      await vi.waitFor(() => expect(logOf(requestId)).toHaveLength(1));
+      expect(logOf(requestId)[0]).toMatchObject({
         method: subscribe,
         code: "canceled",
         level: 30,

@@ -14,8 +14,8 @@ import { createRestTranscoder } from "../../src/rest/transcoder.js";
 import { errorMapping } from "../../src/server/error-mapping.js";
 import { type HttpServer, startHttpServer } from "../../src/server/http-server.js";
 import { captureLogs, type LogLine } from "../support/log-capture.js";
+import { useLoggedService } from "../support/logged-service.js";
 import { rawCall, wireErrorOf } from "../support/raw-call.js";
-import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
 
 // What a client sees of a failure is what it needs and nothing more: no
 // host:port, no file path, no stack, over every protocol. The detail is in
@@ -132,29 +132,20 @@ function everyCall(baseUrl: string): [string, (requestId: string) => Promise<See
 }
 
 describe("storage failures, as clients see them", () => {
-  let sut: ServiceUnderTest;
-  let lines: LogLine[];
-  beforeAll(async () => {
-    const capture = captureLogs();
-    lines = capture.lines;
-    sut = await startServiceUnderTest("riak", {}, { logger: capture.logger });
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
+  const { sut, logOf } = useLoggedService("riak");
 
   const scenarios = {
     "every Riak node stopped": {
       async start() {
-        await Promise.all(sut.riak?.nodes.map((node) => node.stop()) ?? []);
+        await Promise.all(sut().riak?.nodes.map((node) => node.stop()) ?? []);
       },
       async end() {
-        await Promise.all(sut.riak?.nodes.map((node) => node.start()) ?? []);
+        await Promise.all(sut().riak?.nodes.map((node) => node.start()) ?? []);
       },
     },
     "every Riak node answering an Erlang error with a file path": {
       async start() {
-        for (const node of sut.riak?.nodes ?? []) {
+        for (const node of sut().riak?.nodes ?? []) {
           node.failNextRequests(
             10_000,
             '{error,{badarg,[{riak_kv_get_fsm,execute,2,[{file,"/usr/lib/riak/lib/riak_kv-3.2.2/src/riak_kv_get_fsm.erl"},{line,198}]}]}}',
@@ -162,7 +153,7 @@ describe("storage failures, as clients see them", () => {
         }
       },
       async end() {
-        for (const node of sut.riak?.nodes ?? []) node.failNextRequests(0, "");
+        for (const node of sut().riak?.nodes ?? []) node.failNextRequests(0, "");
       },
     },
   };
@@ -174,7 +165,7 @@ describe("storage failures, as clients see them", () => {
 
       it("answers UNAVAILABLE with a fixed message and the request id over every protocol, the detail only in the log", async () => {
         const problems: string[] = [];
-        for (const [index, [name, call]] of everyCall(sut.baseUrl).entries()) {
+        for (const [index, [name, call]] of everyCall(sut().baseUrl).entries()) {
           const requestId = `${scenario.length}-${index}`;
           const seen = await call(requestId);
           const rest = name.startsWith("REST");
@@ -187,7 +178,7 @@ describe("storage failures, as clients see them", () => {
           }
           const leak = leaked(seen.text);
           if (leak.length > 0) problems.push(`${name}: ${leak.join(", ")} in ${seen.text}`);
-          const logged = lines.filter((line) => line.requestId === requestId);
+          const logged = logOf(requestId);
           const detail = JSON.stringify(logged);
           if (!/127\.0\.0\.1:\d+/.test(detail) && !detail.includes("badarg")) {
             problems.push(`${name}: the log line does not say what failed: ${detail}`);

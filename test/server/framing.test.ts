@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ListRulesRequestSchema } from "../../src/gen/notification/v1/rule_pb.js";
-import { captureLogs, type LogLine } from "../support/log-capture.js";
+import { useLoggedService } from "../support/logged-service.js";
 import { envelope, rawCall, rawHttp1Text, wireErrorOf } from "../support/raw-call.js";
-import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
 
 // Framing that a protocol forbids is refused the same way on every protocol
 // that can carry it, as the README's "Malformed requests" says.
@@ -26,18 +25,7 @@ if (!curl)
   );
 
 describe("framing a protocol forbids", () => {
-  let sut: ServiceUnderTest;
-  let lines: LogLine[];
-  beforeAll(async () => {
-    const capture = captureLogs();
-    lines = capture.lines;
-    sut = await startServiceUnderTest("embedded", {}, { logger: capture.logger });
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
-
-  const logOf = (requestId: string) => lines.filter((line) => line.requestId === requestId);
+  const { sut, logOf } = useLoggedService();
 
   describe("two Content-Type headers: INVALID_ARGUMENT before any protocol runs", () => {
     it.each([
@@ -52,7 +40,7 @@ describe("framing a protocol forbids", () => {
     ] as const)("%s over HTTP/1.1 answers 400", async (name, path, types, body, code) => {
       const requestId = `two-types-${name}`;
       const answer = await rawHttp1Text(
-        sut.baseUrl,
+        sut().baseUrl,
         [
           `POST ${path} HTTP/1.1`,
           `X-Request-Id: ${requestId}`,
@@ -73,7 +61,7 @@ describe("framing a protocol forbids", () => {
 
     it("gRPC-Web over HTTP/1.1 answers gRPC-Web INVALID_ARGUMENT", async () => {
       const answer = await rawHttp1Text(
-        sut.baseUrl,
+        sut().baseUrl,
         [
           `POST ${listRules} HTTP/1.1`,
           "Content-Type: application/grpc-web+proto",
@@ -100,7 +88,7 @@ describe("framing a protocol forbids", () => {
           "te: trailers",
           "--data-binary",
           "{}",
-          `${sut.baseUrl}${listRules}`,
+          `${sut().baseUrl}${listRules}`,
         ]);
         const [statusLine = "", ...headerLines] = stdout.split("\r\n");
         expect(statusLine.trim()).toBe(`HTTP/2 ${status}`);
@@ -113,7 +101,7 @@ describe("framing a protocol forbids", () => {
 
   describe("te: trailers", () => {
     it("is required of gRPC: without it the call is INVALID_ARGUMENT and not run", async () => {
-      const answer = await rawCall(sut.baseUrl, {
+      const answer = await rawCall(sut().baseUrl, {
         http: "2",
         path: listRules,
         headers: { "content-type": "application/grpc", "x-request-id": "no-te" },
@@ -139,7 +127,7 @@ describe("framing a protocol forbids", () => {
     ] as const)(
       "is not asked of %s, which browsers speak",
       async (_name, contentType, format, body) => {
-        const answer = await rawCall(sut.baseUrl, {
+        const answer = await rawCall(sut().baseUrl, {
           http: "2",
           path: listRules,
           headers: { "content-type": contentType },
@@ -157,7 +145,7 @@ describe("framing a protocol forbids", () => {
       ["gRPC-Web (HTTP/1.1)", "1.1", "application/grpc-web+proto", "grpc-web"],
       ["Connect streaming (HTTP/1.1)", "1.1", "application/connect+proto", "connect-stream"],
     ] as const)("are INVALID_ARGUMENT over %s", async (_name, http, contentType, format) => {
-      const answer = await rawCall(sut.baseUrl, {
+      const answer = await rawCall(sut().baseUrl, {
         http,
         path: format === "connect-stream" ? "/notification.v1.StreamService/Subscribe" : listRules,
         headers: { "content-type": contentType, te: "trailers" },

@@ -1,7 +1,8 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CreateNotificationRequestSchema } from "../../src/gen/notification/v1/notification_pb.js";
-import { captureLogs, type LogLine } from "../support/log-capture.js";
+import type { LogLine } from "../support/log-capture.js";
+import { useLoggedService } from "../support/logged-service.js";
 import {
   envelope,
   type RawAnswer,
@@ -10,7 +11,6 @@ import {
   type WireError,
   wireErrorOf,
 } from "../support/raw-call.js";
-import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
 
 // A fuzz-style table: each malformed request goes over every protocol that
 // can carry it, and must be answered as the caller's mistake (never a 5xx or
@@ -230,19 +230,10 @@ function cases(): Case[] {
 }
 
 describe("malformed requests over every protocol", () => {
-  let sut: ServiceUnderTest;
-  let lines: LogLine[];
-  beforeAll(async () => {
-    const capture = captureLogs();
-    lines = capture.lines;
-    sut = await startServiceUnderTest("embedded", {}, { logger: capture.logger });
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
+  const { sut, lines } = useLoggedService();
 
   async function send(c: Case, requestId: string): Promise<RawAnswer> {
-    return rawCall(sut.baseUrl, {
+    return rawCall(sut().baseUrl, {
       http: c.encoding.http,
       path: c.encoding.path,
       headers: {
@@ -280,7 +271,7 @@ describe("malformed requests over every protocol", () => {
           : encoding.framed
             ? envelope(valid)
             : valid;
-      const answer = await rawCall(sut.baseUrl, {
+      const answer = await rawCall(sut().baseUrl, {
         http: encoding.http,
         path: encoding.path,
         headers: { "content-type": encoding.contentType, ...encoding.headers },

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sample, scrape } from "../operability/metrics-text.js";
-import { captureLogs, type LogLine } from "../support/log-capture.js";
+import { useLoggedService } from "../support/logged-service.js";
 import { envelope, rawCall, wireErrorOf } from "../support/raw-call.js";
-import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
 
 // Calls refused before they reach a method get what REST's refusals always
 // had: an error in the caller's protocol, X-Request-Id, a log line and the
@@ -46,20 +45,10 @@ const protocols = [
 ] as const;
 
 describe("calls refused before a method", () => {
-  let sut: ServiceUnderTest;
-  let lines: LogLine[];
-  beforeAll(async () => {
-    const capture = captureLogs();
-    lines = capture.lines;
-    sut = await startServiceUnderTest("embedded", {}, { logger: capture.logger });
-  });
-  afterAll(async () => {
-    await sut.close();
-  });
+  const { sut, logOf } = useLoggedService();
 
-  const logOf = (requestId: string) => lines.filter((line) => line.requestId === requestId);
   const counted = async (labels: Record<string, string>) =>
-    sample(await scrape(sut.adminUrl), "notification_rpc_requests_total", labels) ?? 0;
+    sample(await scrape(sut().adminUrl), "notification_rpc_requests_total", labels) ?? 0;
 
   describe.each(protocols)("over $name", (p) => {
     it.each([
@@ -74,7 +63,7 @@ describe("calls refused before a method", () => {
         const labels = { method: "unknown", protocol: p.protocol, code: "unimplemented" };
         const before = await counted(labels);
         const requestId = `unknown-${p.name}-${path}`;
-        const answer = await rawCall(sut.baseUrl, {
+        const answer = await rawCall(sut().baseUrl, {
           http: p.http,
           path,
           headers: { ...p.headers, "x-request-id": requestId },
@@ -97,7 +86,7 @@ describe("calls refused before a method", () => {
     "answers GET on a POST-only method with 405, Allow and a Connect error (HTTP/%s)",
     async (http) => {
       const requestId = `get-${http}`;
-      const answer = await rawCall(sut.baseUrl, {
+      const answer = await rawCall(sut().baseUrl, {
         http,
         method: "GET",
         path: create,
@@ -131,7 +120,7 @@ describe("calls refused before a method", () => {
       };
       const before = await counted(labels);
       const requestId = `text-${http}`;
-      const answer = await rawCall(sut.baseUrl, {
+      const answer = await rawCall(sut().baseUrl, {
         http,
         path: create,
         headers: { "content-type": "text/plain", "x-request-id": requestId },
@@ -150,7 +139,7 @@ describe("calls refused before a method", () => {
   );
 
   it("answers a gRPC Content-Type gRPC does not take as gRPC INVALID_ARGUMENT", async () => {
-    const answer = await rawCall(sut.baseUrl, {
+    const answer = await rawCall(sut().baseUrl, {
       http: "2",
       path: create,
       headers: { "content-type": "application/grpc+xml", te: "trailers", "x-request-id": "xml" },
@@ -193,7 +182,7 @@ describe("calls refused before a method", () => {
           ? "notification.v1.NotificationService/CreateNotification"
           : "unknown";
         const requestId = `rest-${status}`;
-        const answer = await rawCall(sut.baseUrl, {
+        const answer = await rawCall(sut().baseUrl, {
           http: "1.1",
           method,
           path,
@@ -220,7 +209,7 @@ describe("calls refused before a method", () => {
 
     it("does not count a REST call twice when the method itself refuses it", async () => {
       const requestId = "rest-validation";
-      const answer = await rawCall(sut.baseUrl, {
+      const answer = await rawCall(sut().baseUrl, {
         http: "1.1",
         path: "/v1/notifications/ann",
         headers: { "content-type": "application/json", "x-request-id": requestId },
