@@ -15,6 +15,7 @@ import { errorMapping } from "../../src/server/error-mapping.js";
 import { type HttpServer, startHttpServer } from "../../src/server/http-server.js";
 import { captureLogs, type LogLine } from "../support/log-capture.js";
 import { useLoggedService } from "../support/logged-service.js";
+import { testHttpServerOptions } from "../support/module-options.js";
 import { rawCall, wireErrorOf } from "../support/raw-call.js";
 
 // What a client sees of a failure is what it needs and nothing more: no
@@ -206,7 +207,9 @@ describe("an unexpected internal error, as clients see it", () => {
     const fail = () => {
       throw new Error(secret);
     };
+    const settings = testHttpServerOptions();
     server = await startHttpServer({
+      ...settings,
       routes: (router) => {
         router.service(NotificationService, {
           createNotification: fail,
@@ -223,13 +226,10 @@ describe("an unexpected internal error, as clients see it", () => {
       },
       fallback: (router) =>
         createRestTranscoder(router.handlers, {
-          readMaxBytes: 65_536,
+          readMaxBytes: settings.readMaxBytes,
           onRefused: observer.refused,
         }),
       port: 0,
-      host: "127.0.0.1",
-      readMaxBytes: 65_536,
-      maxTimeoutMs: 60_000,
       requestGate: observer.requestGate,
       interceptors: [observer.interceptor, errorMapping],
       onRefused: observer.refused,
