@@ -60,6 +60,13 @@ export function writeRefusal(res: NodeResponse, refusal: Refusal): void {
       });
       headers["content-type"] =
         refusal.format === "grpc" ? "application/grpc" : "application/grpc-web+proto";
+      if ("stream" in res) {
+        // One HEADERS frame that ends the stream: only that reads as a
+        // trailers-only answer to gRPC clients (grpc-go, grpc-js), not headers
+        // followed by an empty DATA frame, as `end()` would send.
+        res.stream.respond({ ":status": 200, ...headers }, { endStream: true });
+        return;
+      }
       res.writeHead(200, headers);
       res.end();
       return;

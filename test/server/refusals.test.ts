@@ -1,3 +1,4 @@
+import { Client, credentials, type ServiceError, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { sample, scrape } from "../operability/metrics-text.js";
 import { useLoggedService } from "../support/logged-service.js";
@@ -219,6 +220,37 @@ describe("calls refused before a method", () => {
       expect(logOf(requestId)).toEqual([
         expect.objectContaining({ protocol: "connect", code: "invalid_argument" }),
       ]);
+    });
+  });
+
+  describe("read by another gRPC stack (@grpc/grpc-js)", () => {
+    // grpc-js takes a status from the headers only when they end the stream:
+    // a trailers-only answer must be one HEADERS frame.
+    function call(path: string, request: Uint8Array): Promise<ServiceError> {
+      const client = new Client(new URL(sut().baseUrl).host, credentials.createInsecure());
+      return new Promise<ServiceError>((resolve, reject) => {
+        client.makeUnaryRequest(
+          path,
+          () => Buffer.from(request),
+          (bytes: Buffer) => bytes,
+          {},
+          (error) => (error ? resolve(error) : reject(new Error("the call succeeded"))),
+        );
+      }).finally(() => client.close());
+    }
+
+    it("sees an unknown method as UNIMPLEMENTED with its message", async () => {
+      const error = await call("/notification.v1.NotificationService/Nope", new Uint8Array());
+      expect(error.code).toBe(status.UNIMPLEMENTED);
+      expect(error.details).toBe("notification.v1.NotificationService has no method Nope");
+    });
+
+    it("sees a request it sent that is not protobuf as INVALID_ARGUMENT", async () => {
+      const error = await call(create, Uint8Array.from([0xff, 0xff]));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+      expect(error.details).toMatch(
+        /^the request is not a valid notification\.v1\.CreateNotificationRequest/,
+      );
     });
   });
 });
