@@ -68,7 +68,12 @@ export function createApiHandler(options: ApiHandlerOptions): NodeHandler {
 
   return (req, res) => {
     const startedAt = performance.now();
-    const requestId = requestIdOf(req.headers["x-request-id"]);
+    // Made when a call or a refusal needs it: the REST transcoder names its own.
+    let requestId: string | undefined;
+    const idOf = () => {
+      requestId ??= requestIdOf(req.headers["x-request-id"]);
+      return requestId;
+    };
     const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
     const handler = handlers.get(path);
     const isRpc = handler !== undefined || rpcPath.test(path);
@@ -76,7 +81,7 @@ export function createApiHandler(options: ApiHandlerOptions): NodeHandler {
     const refuse = (code: Code, status: number, message: string, headers?: Refusal["headers"]) => {
       const method = handler ? `${handler.service.typeName}/${handler.method.name}` : "unknown";
       const refusal: Refusal = {
-        requestId,
+        requestId: idOf(),
         method,
         format,
         code,
@@ -114,7 +119,7 @@ export function createApiHandler(options: ApiHandlerOptions): NodeHandler {
       );
       return;
     }
-    call(handler, req, res, requestId)
+    call(handler, req, res, idOf())
       .then((answer) => {
         if (answer === "sent") return;
         const refusal = refusalOf(answer, handler, req);
