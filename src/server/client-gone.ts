@@ -8,7 +8,7 @@ export const clientGoneMessage = "the client cancelled the call or closed the co
 export interface ClientWatch {
   /** Aborted with a CANCELED error when the connection or stream closes before the answer ended. */
   readonly signal: AbortSignal;
-  /** The request body; fails with the same CANCELED error when the transport fails under it. */
+  /** The request body; fails with the same CANCELED error when the transport fails under it (a ConnectError passes as it is). */
   body(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array>;
 }
 
@@ -42,6 +42,8 @@ export function watchClient(req: NodeRequest, res: NodeResponse): ClientWatch {
       try {
         yield* source;
       } catch (cause) {
+        // A ConnectError already says what happened (the server's body timeout).
+        if (cause instanceof ConnectError) throw cause;
         throw controller.signal.aborted ? controller.signal.reason : gone(cause);
       }
     },
