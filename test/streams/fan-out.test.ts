@@ -1,8 +1,9 @@
 import { type Client, Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import type { RedisEventBus } from "../../src/streams/redis-event-bus.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
 import { createNotification } from "./create-notification.js";
@@ -139,6 +140,10 @@ describe("Subscribe across instances over Redis", () => {
     expect((await refused.finished())?.code).toBe(Code.Unavailable);
 
     await redis.restart();
+    // b publishes on a connection of its own, which may come back after a's
+    // subscriber connection: wait for it, or b's event could be lost (README,
+    // "What streams do not cover").
+    await vi.waitFor(() => (b.service.events as RedisEventBus).ping(), { timeout: 15_000 });
     let back: StreamReader | undefined;
     await eventually(
       async () => {
