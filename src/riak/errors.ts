@@ -74,7 +74,7 @@ function unknownCode(errmsg: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
-// Texts recorded from Riak 3.2 (shared/reference/riak-transcripts.md), then
+// Texts recorded from Riak 3.2 (test/fixtures/riak-transcripts.json), then
 // the timeout, overload and replica errors of its get/put state machines and
 // the answers of a node whose vnodes are not up.
 const rules: readonly {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 
-/** One record of shared/reference/riak-transcripts.json: a frame or an event. */
+/** One record of test/fixtures/riak-transcripts.json: a frame or an event. */
 export interface TranscriptRecord {
   readonly seq: number;
   readonly scenario: string;
@@ -21,7 +21,7 @@ export interface TranscriptStep {
   readonly records: readonly TranscriptRecord[];
 }
 
-const transcriptUrl = new URL("../../../shared/reference/riak-transcripts.json", import.meta.url);
+const transcriptUrl = new URL("../fixtures/riak-transcripts.json", import.meta.url);
 
 /** Every record of the capture, in capture order. */
 export function loadTranscript(): TranscriptRecord[] {

@@ -15,15 +15,12 @@ interface Recorded {
   readonly decoded: { errmsg?: string; errmsg_first_line?: string } | null;
 }
 
-// Every error text a real Riak 3.2 sent in shared/reference/riak-transcripts.json.
+// Every error text a real Riak 3.2 sent in test/fixtures/riak-transcripts.json.
 const recordedTexts = [
   ...new Set(
     (
       JSON.parse(
-        readFileSync(
-          new URL("../../../shared/reference/riak-transcripts.json", import.meta.url),
-          "utf8",
-        ),
+        readFileSync(new URL("../fixtures/riak-transcripts.json", import.meta.url), "utf8"),
       ) as Recorded[]
     )
       .filter((r) => r.name === "RpbErrorResp")

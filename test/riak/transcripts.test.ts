@@ -12,7 +12,7 @@ import {
   viewOf,
 } from "./wire-view.js";
 
-// Every frame a real Riak 3.2 exchanged in shared/reference/riak-transcripts.json.
+// Every frame a real Riak 3.2 exchanged in test/fixtures/riak-transcripts.json.
 interface Recorded {
   readonly seq: number;
   readonly step: string;
@@ -24,7 +24,7 @@ interface Recorded {
 }
 
 const recorded: Recorded[] = JSON.parse(
-  readFileSync(new URL("../../../shared/reference/riak-transcripts.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../fixtures/riak-transcripts.json", import.meta.url), "utf8"),
 );
 
 const ours = (record: Recorded) =>

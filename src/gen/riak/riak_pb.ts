@@ -1,7 +1,7 @@
 // Riak's protocol-buffers API, common messages. Our own definition, written
 // from the published message codes and field numbers (docs.riak.com, "PBC
 // API") and checked against the recorded frames in
-// shared/reference/riak-transcripts.json. Only the messages the service and
+// test/fixtures/riak-transcripts.json. Only the messages the service and
 // its test node use are here. Riak frames each message as a 4-byte
 // big-endian length, a 1-byte message code, then the body; the code, not the
 // message name, tells the peer what the body is (see src/riak/message-codes.ts).

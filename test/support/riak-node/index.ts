@@ -1,7 +1,7 @@
 // A Riak-compatible test cluster for tests and `npm run riak:dev`: several
 // nodes speak Riak's protocol-buffers API over one shared in-memory store,
 // with Riak 3.2's sibling, tombstone and error behaviour (checked against
-// shared/reference/riak-transcripts.json), per-node fault injection, nodes
+// test/fixtures/riak-transcripts.json), per-node fault injection, nodes
 // that are still starting, and reads that meet replicas without the key.
 export type { BucketTypeConfig } from "./bucket-props.js";
 export type { ReplicaState } from "./replica-layouts.js";
