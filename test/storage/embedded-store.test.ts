@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
 import { StorageUnavailableError } from "../../src/storage/errors.js";
@@ -97,7 +97,10 @@ describe("the service on the embedded store survives kill -9", () => {
         }
       };
       const writers = ["u1", "u2", "u3", "u4"].map(writer);
-      while (acknowledged.length < 200) await new Promise((resolve) => setTimeout(resolve, 10));
+      await vi.waitFor(
+        () => expect(acknowledged.length, "acknowledged writes").toBeGreaterThanOrEqual(200),
+        { timeout: 20_000, interval: 10 },
+      );
       first.child.kill("SIGKILL");
       killed = true;
       await first.exited;

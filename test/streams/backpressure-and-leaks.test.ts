@@ -1,6 +1,6 @@
 import { type Client, Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import {
   type ServiceUnderTest,
@@ -8,7 +8,7 @@ import {
   storeKinds,
 } from "../support/service-under-test.js";
 import { RawGrpcStream } from "./raw-grpc-stream.js";
-import { eventually, StreamReader } from "./stream-reader.js";
+import { patiently, StreamReader } from "./stream-reader.js";
 import { transportNames, transports } from "./transports.js";
 
 const queueSize = 4;
@@ -39,26 +39,26 @@ describe.each(storeKinds)(
     it("ends a subscriber that stops reading with RESOURCE_EXHAUSTED, frees it at once, and it resumes losing nothing", async () => {
       const username = "slow-reader";
       const slow = new RawGrpcStream(sut.baseUrl, { username });
-      await eventually(
-        () => stats().listeners === 1,
-        () => "the slow subscriber to join",
+      await vi.waitFor(
+        () => expect(stats().listeners, "the slow subscriber to join").toBe(1),
+        patiently,
       );
 
       // The client reads nothing while notifications keep coming.
       const created: string[] = [];
-      await eventually(
-        async () => {
-          const { notification } = await notifications.createNotification({
-            username,
-            category: "like",
-            message: "big",
-            properties: bigProperties,
-          });
-          created.push(notification?.id ?? "");
-          return stats().listeners === 0;
-        },
-        () => `the server to drop the slow subscriber (created ${created.length})`,
-      );
+      await vi.waitFor(async () => {
+        const { notification } = await notifications.createNotification({
+          username,
+          category: "like",
+          message: "big",
+          properties: bigProperties,
+        });
+        created.push(notification?.id ?? "");
+        expect(
+          stats().listeners,
+          `the server to drop the slow subscriber (created ${created.length})`,
+        ).toBe(0);
+      }, patiently);
       // The server let go of it while the client still holds the stream unread.
       expect(stats()).toEqual({ channels: 0, listeners: 0 });
 
@@ -109,9 +109,9 @@ describe.each(storeKinds)(
       expect(await metrics()).toMatch(/^notification_stream_listeners 20$/m);
       expect(await metrics()).toMatch(/^notification_stream_channels 3$/m);
       await Promise.all(open.map((r) => r.cancel()));
-      await eventually(
-        () => stats().listeners === 0 && stats().channels === 0,
-        () => `every listener to be freed: ${JSON.stringify(stats())}`,
+      await vi.waitFor(
+        () => expect(stats(), "every listener freed").toEqual({ channels: 0, listeners: 0 }),
+        patiently,
       );
       expect(await metrics()).toMatch(/^notification_stream_listeners 0$/m);
     });

@@ -1,5 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { installedProgram } from "../support/installed-program.js";
+
+/**
+ * Where `redis-server` is installed, or `undefined` (after one line naming the Debian
+ * package): a suite that needs it is `describe.skipIf(redisServerProgram === undefined)`.
+ */
+export const redisServerProgram = installedProgram("redis-server", "redis-server");
 
 /** A throw-away `redis-server` (the Debian package) on a free loopback port, without persistence. */
 export interface RedisServer {
@@ -18,8 +25,12 @@ export interface RedisServer {
 
 /** Starts `redis-server` on a free port and resolves once it accepts connections. */
 export async function startRedisServer(): Promise<RedisServer> {
+  const program = redisServerProgram;
+  if (program === undefined) {
+    throw new Error("redis-server is not installed (apt-get install redis-server)");
+  }
   const port = await freePort();
-  let child = await launch(port);
+  let child = await launch(program, port);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -28,7 +39,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     async restart() {
       await stop(child);
-      child = await launch(port);
+      child = await launch(program, port);
     },
     freeze() {
       child.kill("SIGSTOP");
@@ -39,9 +50,9 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
 }
 
-function launch(port: number): Promise<ChildProcess> {
+function launch(program: string, port: number): Promise<ChildProcess> {
   const child = spawn(
-    "redis-server",
+    program,
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -59,9 +70,7 @@ function launch(port: number): Promise<ChildProcess> {
     child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once("error", (error) =>
-      reject(new Error(`cannot run redis-server (apt-get install redis-server): ${error.message}`)),
-    );
+    child.once("error", (error) => reject(new Error(`cannot run ${program}: ${error.message}`)));
     child.once("exit", (code) => reject(new Error(`redis-server exited (${code}):\n${output}`)));
   });
 }

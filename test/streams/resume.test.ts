@@ -1,6 +1,6 @@
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import {
   type ServiceUnderTest,
@@ -8,7 +8,7 @@ import {
   storeKinds,
 } from "../support/service-under-test.js";
 import { createNotification } from "./create-notification.js";
-import { eventually, StreamReader } from "./stream-reader.js";
+import { patiently, StreamReader } from "./stream-reader.js";
 
 describe.each(storeKinds)("Subscribe with after: replay, then live (%s store)", (kind) => {
   let sut: ServiceUnderTest;
@@ -98,16 +98,17 @@ describe.each(storeKinds)("Subscribe with after: replay, then live (%s store)", 
         while (!stop) created.push(await create(username));
       };
       const writers = Promise.all([writer(), writer()]);
-      await eventually(
-        () => created.length >= 6,
-        () => "creates before subscribing",
+      await vi.waitFor(
+        () => expect(created.length, "creates before subscribing").toBeGreaterThanOrEqual(6),
+        patiently,
       );
       const reader = subscribe(username, after);
       await reader.live();
       const liveFrom = created.length;
-      await eventually(
-        () => created.length >= liveFrom + 4,
-        () => "creates after going live",
+      await vi.waitFor(
+        () =>
+          expect(created.length, "creates after going live").toBeGreaterThanOrEqual(liveFrom + 4),
+        patiently,
       );
       stop = true;
       await writers;

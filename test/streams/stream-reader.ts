@@ -37,18 +37,11 @@ export class Waiter {
   }
 }
 
-/** Polls `condition` every 10 ms until it holds; rejects after `timeoutMs`. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  describe: () => string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/**
+ * `vi.waitFor` options for the stream tests: retry every 10 ms for up to 15 s (vitest's
+ * default, 1 s, is too short for a server and Redis on a busy two-core machine).
+ */
+export const patiently = { timeout: 15_000, interval: 10 } as const;
 
 /**
  * One Subscribe call read in the background: every event is recorded, the
