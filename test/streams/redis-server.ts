@@ -4,7 +4,7 @@ import { installedProgram } from "../support/installed-program.js";
 
 /**
  * Where `redis-server` is installed, or `undefined` (after one line naming the Debian
- * package): a suite that needs it is `describe.skipIf(redisServerProgram === undefined)`.
+ * package): a suite that needs it runs under `describe.skipIf(redisServerProgram === undefined)`.
  */
 export const redisServerProgram = installedProgram("redis-server", "redis-server");
 
