@@ -20,35 +20,51 @@ export const tableMarkers = {
   end: "<!-- end of config table -->",
 } as const;
 
-/** Every key of config.yml (two levels, as it is written), in file order, with its comment. */
+/**
+ * Every key of config.yml that holds a value, in file order, with its
+ * comment: `section.key`, or `section.group.key` for a key inside a mapping
+ * (such as `auth.jwt.secret`).
+ */
 export function documentedKeys(yaml: string): KeyDoc[] {
   const keys: KeyDoc[] = [];
-  let section = "";
+  // The mappings the current line is in, by indentation.
+  let parents: { indent: number; name: string }[] = [];
   let comment: string[] = [];
   for (const line of yaml.split("\n")) {
     const note = /^ +# ?(.*)$/.exec(line);
-    const sectionLine = /^([a-z_]+):\s*$/.exec(line);
-    const keyLine = /^ {2}([a-z_]+):\s*(.*)$/.exec(line);
     if (note) {
       comment.push(note[1] ?? "");
       continue;
     }
-    if (sectionLine) section = sectionLine[1] ?? "";
-    if (keyLine) {
-      const variable = /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(keyLine[2] ?? "")?.[1];
-      keys.push({ key: `${section}.${keyLine[1]}`, comment: comment.join(" "), variable });
+    const entry = /^( *)([a-z_]+):\s*(.*)$/.exec(line);
+    if (entry) {
+      const indent = (entry[1] ?? "").length;
+      const name = entry[2] ?? "";
+      const value = entry[3] ?? "";
+      parents = parents.filter((p) => p.indent < indent);
+      if (value === "") {
+        parents.push({ indent, name });
+      } else {
+        const variable = /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(value)?.[1];
+        const key = [...parents.map((p) => p.name), name].join(".");
+        keys.push({ key, comment: comment.join(" "), variable });
+      }
     }
     comment = [];
   }
   return keys;
 }
 
-// Every key of the schema, `section.key`, in the schema's order, with its default.
-const defaults = new Map<string, unknown>(
-  Object.entries(defaultConfig).flatMap(([section, keys]) =>
-    Object.entries(keys).map(([key, value]) => [`${section}.${key}`, value] as const),
-  ),
-);
+// Every key of the schema that holds a value (a list is a value), dotted, in
+// the schema's order, with its default.
+const defaults = new Map<string, unknown>(flatten(defaultConfig, []));
+
+function flatten(node: unknown, path: readonly string[]): [string, unknown][] {
+  if (typeof node !== "object" || node === null || Array.isArray(node)) {
+    return [[path.join("."), node]];
+  }
+  return Object.entries(node).flatMap(([key, value]) => flatten(value, [...path, key]));
+}
 
 /** Every key of the schema, `section.key`, in the schema's order. */
 export function schemaKeys(): string[] {
@@ -87,11 +103,8 @@ export function withTable(readme: string, table: string): string {
 }
 
 function defaultText(key: string): string {
-  const [section = "", name = ""] = key.split(".");
-  const value: unknown = (defaultConfig as Record<string, Record<string, unknown>>)[section]?.[
-    name
-  ];
-  if (value === undefined) return "(not in the schema)";
+  if (!defaults.has(key)) return "(not in the schema)";
+  const value = defaults.get(key);
   if (typeof value === "number") return String(value);
   if (value === "" || (Array.isArray(value) && value.length === 0)) return "empty";
   return `\`${String(value)}\``;

@@ -2,6 +2,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
 import { readPackageInfo } from "./admin/package-info.js";
+import { createServerAuth } from "./auth/server-auth.js";
 import type { Config } from "./config/config-schema.js";
 import { createIdGenerator } from "./domain/ids.js";
 import { NotificationService } from "./gen/notification/v1/notification_pb.js";
@@ -86,6 +87,13 @@ export async function startService(
   // What is open so far, closed in reverse order if a later step fails.
   const opened: (() => Promise<void>)[] = [];
   try {
+    // Authentication and CORS first, so that unusable keys stop start-up
+    // before storage is opened.
+    const auth = await createServerAuth(
+      { auth: config.auth, cors: config.server.cors },
+      { logger, registry: metrics.registry, ...(options.now && { now: options.now }) },
+    );
+
     // Storage, metered and probed for readiness and health.
     const store = new MeteredStore(await openStore(config, logger, metrics, options), metrics);
     opened.push(() => store.close());
@@ -115,7 +123,8 @@ export async function startService(
     });
     opened.push(() => app.idle());
 
-    // The API server: every protocol and REST on one port, each call observed.
+    // The API server: every protocol and REST on one port, each call observed
+    // and authorized.
     const observer = createCallObserver({ logger, metrics, maxStreams: config.server.max_streams });
     const server = await startHttpServer({
       ...httpServerOptions(config),
@@ -124,6 +133,7 @@ export async function startService(
         app.routes(router);
         registerReflection(router);
         registerHealth(router, readiness);
+        auth.assertCovers(router.handlers.map((h) => `${h.service.typeName}/${h.method.name}`));
       },
       fallback: (router) =>
         createRestTranscoder(router.handlers, {
@@ -132,7 +142,8 @@ export async function startService(
         }),
       requestGate: observer.requestGate,
       onRefused: observer.refused,
-      interceptors: [observer.interceptor, errorMapping],
+      interceptors: [observer.interceptor, auth.interceptor, errorMapping],
+      beforeRouting: auth.cors.handle,
       onTooManyResets: (remoteAddress, resets) =>
         logger.warn(
           { remoteAddress, resets },

@@ -1,5 +1,5 @@
 import { cors as connectCors } from "@connectrpc/connect";
-import type { NodeRequest, NodeResponse } from "../rest/node-http.js";
+import type { NodeRequest, NodeResponse } from "../server/node-http.js";
 
 /** Request headers a browser page may send: Connect's, gRPC-Web's and ours. */
 export const corsAllowedHeaders: readonly string[] = [
@@ -43,17 +43,11 @@ export interface CorsPolicy {
 }
 
 /**
- * Checks `allowed_origins` entries: `*` (any origin, without credentials) or
- * `scheme://host[:port]`. Returns one problem line per bad entry.
+ * The entries of `allowed_origins` that are neither `*` (any origin, without
+ * credentials) nor an origin `scheme://host[:port]` (http or https, no path).
  */
-export function corsOriginProblems(origins: readonly string[]): string[] {
-  return origins.flatMap((origin) =>
-    origin === "*" || normalizeOrigin(origin) !== undefined
-      ? []
-      : [
-          `server.cors.allowed_origins: ${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path) or "*"`,
-        ],
-  );
+export function invalidOrigins(origins: readonly string[]): string[] {
+  return origins.filter((origin) => origin !== "*" && normalizeOrigin(origin) === undefined);
 }
 
 /**

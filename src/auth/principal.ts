@@ -35,9 +35,9 @@ export const principalKey = createContextKey<Principal>(unauthenticatedPrincipal
 /** Which claims name the user and the scopes. */
 export interface ClaimNames {
   /** Default `sub`. */
-  readonly userClaim: string;
+  readonly user_claim: string;
   /** Default `scope`: a space-separated string or an array of strings. */
-  readonly scopeClaim: string;
+  readonly scope_claim: string;
 }
 
 /**
@@ -46,16 +46,16 @@ export interface ClaimNames {
  * strings, is `malformed`.
  */
 export function principalOf(payload: JWTPayload, names: ClaimNames, leewayMs: number): Principal {
-  const user = payload[names.userClaim];
+  const user = payload[names.user_claim];
   if (user !== undefined && (typeof user !== "string" || user === "")) {
     throw new AuthFailure(
       "malformed",
-      `the token's ${names.userClaim} claim must be a non-empty string`,
+      `the token's ${names.user_claim} claim must be a non-empty string`,
     );
   }
   return {
     user,
-    scopes: new Set(scopesOf(payload[names.scopeClaim], names.scopeClaim)),
+    scopes: new Set(scopesOf(payload[names.scope_claim], names.scope_claim)),
     // jwtVerify has checked that exp is a number.
     expiresAt: (payload.exp ?? 0) * 1000 + leewayMs,
   };

@@ -81,7 +81,11 @@ export class RefreshingKeySet {
     return this.loading !== undefined || this.now() - this.attemptedAt >= this.options.refreshMs;
   }
 
-  private async refresh(): Promise<void> {
+  /**
+   * Loads the keys unless a load ran less than `refreshMs` ago (then it
+   * waits for the one in flight, if any); never throws.
+   */
+  async refresh(): Promise<void> {
     if (this.loading === undefined && this.mayLoad()) {
       this.loading = this.loadNow()
         .catch((error: unknown) => this.options.onLoadError?.(error))

@@ -15,22 +15,22 @@ export interface JwtOptions extends KeySourceOptions, ClaimNames {
   /** The required `aud` (one of the token's); empty: not checked. Default empty. */
   readonly audience: string;
   /** Clock skew allowed for `exp` and `nbf`, in seconds. Default 30. */
-  readonly leewayS: number;
+  readonly leeway_s: number;
 }
 
 /** The defaults of `auth.jwt.*`. */
 export const defaultJwtOptions: JwtOptions = Object.freeze({
   secret: "",
-  publicKeyFile: "",
-  jwksFile: "",
-  jwksUrl: "",
-  jwksRefreshMs: 30_000,
+  public_key_file: "",
+  jwks_file: "",
+  jwks_url: "",
+  jwks_refresh_ms: 30_000,
   algorithms: [],
   issuer: "",
   audience: "",
-  leewayS: 30,
-  userClaim: "sub",
-  scopeClaim: "scope",
+  leeway_s: 30,
+  user_claim: "sub",
+  scope_claim: "scope",
 });
 
 /** Checks tokens and says who they speak for. */
@@ -59,7 +59,7 @@ export async function createTokenVerifier(
   const key = await loadVerificationKey(options, environment);
   const now = environment.now ?? Date.now;
   const algorithms = [...key.algorithms];
-  const leewayMs = options.leewayS * 1000;
+  const leewayMs = options.leeway_s * 1000;
   return {
     key,
     async verify(token) {
@@ -86,7 +86,7 @@ export async function createTokenVerifier(
         ({ payload } = await jwtVerify(token, key.key as never, {
           algorithms,
           requiredClaims: ["exp"],
-          clockTolerance: options.leewayS,
+          clockTolerance: options.leeway_s,
           currentDate: new Date(now()),
           ...(options.issuer !== "" && { issuer: options.issuer }),
           ...(options.audience !== "" && { audience: options.audience }),

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { JWTVerifyGetKey } from "jose";
+import { ConfigError } from "../config/config-error.js";
 import { RefreshingKeySet } from "./refreshing-key-set.js";
 
 /** Where the keys that verify tokens come from (`auth.jwt.*`); exactly one source is set. */
@@ -8,13 +9,13 @@ export interface KeySourceOptions {
   /** An HMAC secret (HS256/384/512), at least 32 bytes. Default empty. */
   readonly secret: string;
   /** A PEM file with a public key or certificate (RS*, PS*, ES*, EdDSA). Default empty. */
-  readonly publicKeyFile: string;
+  readonly public_key_file: string;
   /** A JSON Web Key Set file. Default empty. */
-  readonly jwksFile: string;
+  readonly jwks_file: string;
   /** A JSON Web Key Set URL. Default empty. */
-  readonly jwksUrl: string;
+  readonly jwks_url: string;
   /** The least time between two loads of the key set, in ms. Default 30 000. */
-  readonly jwksRefreshMs: number;
+  readonly jwks_refresh_ms: number;
   /** Accepted algorithms; empty: every one the key can verify. `none` is never accepted. */
   readonly algorithms: readonly string[];
 }
@@ -30,13 +31,11 @@ export interface VerificationKey {
   readonly keySet: RefreshingKeySet | undefined;
 }
 
-/** A key configuration that cannot verify tokens; `problems` has one line each. */
-export class AuthConfigError extends Error {
-  override readonly name = "AuthConfigError";
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join("\n"));
-  }
-}
+/**
+ * A key configuration that cannot verify tokens; `problems` has one line
+ * each. A ConfigError: start-up stops with exit code 2.
+ */
+export class AuthConfigError extends ConfigError {}
 
 /** Options that tests and embedders set beyond the configuration. */
 export interface KeySourceEnvironment {
@@ -71,7 +70,7 @@ export async function loadVerificationKey(
   environment: KeySourceEnvironment = {},
 ): Promise<VerificationKey> {
   const sources = (["secret", "public_key_file", "jwks_file", "jwks_url"] as const).filter(
-    (name) => sourceValue(options, name) !== "",
+    (name) => options[name] !== "",
   );
   if (sources.length !== 1) {
     throw new AuthConfigError([
@@ -84,17 +83,17 @@ export async function loadVerificationKey(
     throw new AuthConfigError(['auth.jwt.algorithms: "none" (unsigned tokens) is never accepted']);
   }
   if (options.secret !== "") return secretKey(options);
-  if (options.publicKeyFile !== "") return publicKeyFromFile(options);
+  if (options.public_key_file !== "") return publicKeyFromFile(options);
   const keySet = new RefreshingKeySet({
     load:
-      options.jwksFile !== ""
-        ? async () => JSON.parse(await readFile(options.jwksFile, "utf8"))
-        : fetchJson(options.jwksUrl, environment.fetchTimeoutMs ?? 5000),
-    refreshMs: options.jwksRefreshMs,
+      options.jwks_file !== ""
+        ? async () => JSON.parse(await readFile(options.jwks_file, "utf8"))
+        : fetchJson(options.jwks_url, environment.fetchTimeoutMs ?? 5000),
+    refreshMs: options.jwks_refresh_ms,
     ...(environment.now && { now: environment.now }),
     ...(environment.onKeyLoadError && { onLoadError: environment.onKeyLoadError }),
   });
-  if (options.jwksFile !== "") {
+  if (options.jwks_file !== "") {
     try {
       await keySet.loadNow();
     } catch (error) {
@@ -106,7 +105,7 @@ export async function loadVerificationKey(
   return {
     key: keySet.resolve,
     algorithms: allowed(options, asymmetricAlgorithms, "a JSON Web Key Set"),
-    description: options.jwksFile !== "" ? "a JWKS file" : "a JWKS URL",
+    description: options.jwks_file !== "" ? "a JWKS file" : "a JWKS URL",
     keySet,
   };
 }
@@ -137,7 +136,7 @@ function secretKey(options: KeySourceOptions): VerificationKey {
 async function publicKeyFromFile(options: KeySourceOptions): Promise<VerificationKey> {
   let pem: string;
   try {
-    pem = await readFile(options.publicKeyFile, "utf8");
+    pem = await readFile(options.public_key_file, "utf8");
   } catch (error) {
     throw new AuthConfigError([
       `auth.jwt.public_key_file: cannot read the file (${(error as Error).message})`,
@@ -199,22 +198,6 @@ function allowed(options: KeySourceOptions, family: readonly string[], what: str
     ]);
   }
   return [...options.algorithms];
-}
-
-function sourceValue(
-  options: KeySourceOptions,
-  name: "secret" | "public_key_file" | "jwks_file" | "jwks_url",
-): string {
-  switch (name) {
-    case "secret":
-      return options.secret;
-    case "public_key_file":
-      return options.publicKeyFile;
-    case "jwks_file":
-      return options.jwksFile;
-    case "jwks_url":
-      return options.jwksUrl;
-  }
 }
 
 function fetchJson(url: string, timeoutMs: number): () => Promise<unknown> {

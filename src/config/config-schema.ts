@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { authConfigSchema, corsConfigSchema } from "../auth/auth-config.js";
 import {
   count,
   host,
@@ -36,6 +37,7 @@ export const configSchema = z
         stream_reset_window_ms: milliseconds.default(10_000),
         max_streams_per_connection: count.default(100),
         max_streams: count.default(10_000),
+        cors: corsConfigSchema.prefault({}),
       })
       .readonly()
       .prefault({}),
@@ -88,6 +90,7 @@ export const configSchema = z
       })
       .readonly()
       .prefault({}),
+    auth: authConfigSchema.prefault({}),
   })
   .readonly();
 

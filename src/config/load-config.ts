@@ -63,7 +63,9 @@ function problemLines(
   }
   if (path.length === 0) return [`${source}: the top level must be a mapping of sections`];
   if (path.length === 1) return [`${source}: ${key} must be a mapping of keys`];
-  if (typeof valueAt(document, path) !== "string") {
+  const value = valueAt(document, path);
+  // A list is a value too (server.cors.allowed_origins, auth.jwt.algorithms).
+  if (typeof value !== "string" && !(Array.isArray(value) && issue.code === "custom")) {
     return [`${source}: ${key} must be a single value, not a mapping or a list`];
   }
   const used = variables.get(key);

@@ -75,6 +75,14 @@ export interface HttpServerOptions {
   readonly onTooManyResets?: (remoteAddress: string | undefined, resets: number) => void;
   /** Told of every request refused before it reached a method (to log and count it). Default: none. */
   readonly onRefused?: RefusalListener;
+  /**
+   * Runs first for every request, on every path (CORS); returns true when it
+   * has answered the request itself (a preflight). Default: none.
+   */
+  readonly beforeRouting?: (
+    req: Parameters<NodeHandler>[0],
+    res: Parameters<NodeHandler>[1],
+  ) => boolean;
 }
 
 /** A listening API server. */
@@ -132,6 +140,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       await options.requestGate?.(context);
     },
   });
+  const serve: NodeHandler = options.beforeRouting
+    ? (req, res) => {
+        if (!options.beforeRouting?.(req, res)) handler(req, res);
+      }
+    : handler;
   const headersTimeout = options.headersTimeoutMs;
   const bodyTimeout = options.bodyTimeoutMs;
   const http1 = createHttp1Server({
@@ -149,7 +162,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   http1.emit("listening");
   const http1Calls = trackHttp1Calls(http1);
   http1.on("request", (req, res) => {
-    if (hasUsableAuthority(req, res)) handler(req, res);
+    if (hasUsableAuthority(req, res)) serve(req, res);
   });
   const http2 = createHttp2Server(
     {
@@ -163,7 +176,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         // An envelope's 5 bytes over the largest message: a larger body is refused anyway.
         req.limitBody({ timeoutMs: bodyTimeout, holdBytes: options.readMaxBytes + 5 });
       }
-      handler(req, res);
+      serve(req, res);
     },
   );
   const sockets = new Set<Socket>();

@@ -67,7 +67,7 @@ describe("JWKS URL: rotation and rate-limited refetch", () => {
     clock = Date.now();
     loadErrors = [];
     verifier = await createTokenVerifier(
-      { ...defaultJwtOptions, jwksUrl: jwks.url, jwksRefreshMs: refreshMs },
+      { ...defaultJwtOptions, jwks_url: jwks.url, jwks_refresh_ms: refreshMs },
       { now: () => clock, onKeyLoadError: (e) => loadErrors.push(e) },
     );
   });

@@ -35,7 +35,7 @@ describe("token verification with a secret", () => {
   let rsa: TestKeyPair;
   beforeAll(async () => {
     verifier = await createTokenVerifier(
-      options({ secret: testSecret, issuer: "https://id.example", audience: "inbox", leewayS: 0 }),
+      options({ secret: testSecret, issuer: "https://id.example", audience: "inbox", leeway_s: 0 }),
     );
     rsa = await keyPair("rsa");
   });
@@ -133,7 +133,7 @@ describe("token verification with a secret", () => {
 
 describe("leeway", () => {
   it("accepts a token expired less than leeway_s ago, and ends it at exp + leeway", async () => {
-    const verifier = await createTokenVerifier(options({ secret: testSecret, leewayS: 30 }));
+    const verifier = await createTokenVerifier(options({ secret: testSecret, leeway_s: 30 }));
     const token = await signToken({ claims: { sub: "ann" }, expiresIn: -10 });
     const principal = await verifier.verify(token);
     const exp = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()).exp;
@@ -146,7 +146,7 @@ describe("leeway", () => {
 describe("claim names", () => {
   it("reads the user from auth.jwt.user_claim and scopes from auth.jwt.scope_claim", async () => {
     const verifier = await createTokenVerifier(
-      options({ secret: testSecret, userClaim: "user_id", scopeClaim: "permissions" }),
+      options({ secret: testSecret, user_claim: "user_id", scope_claim: "permissions" }),
     );
     const token = await signToken({
       claims: { sub: "ignored", user_id: "ann", permissions: ["notifications:write"] },
@@ -183,7 +183,7 @@ describe("public key files", () => {
     it(`verifies ${alg} with a ${kind} PEM and allows only what the key can verify`, async () => {
       const pair = await keyPair(kind);
       const file = await keys.write(`${kind}-${alg}.pem`, pair.publicPem);
-      const verifier = await createTokenVerifier(options({ publicKeyFile: file }));
+      const verifier = await createTokenVerifier(options({ public_key_file: file }));
       expect(verifier.key.algorithms).toEqual(family);
       const token = await signToken({ alg, key: pair.privateKey, claims: { sub: "ann" } });
       expect((await verifier.verify(token)).user).toBe("ann");
@@ -193,7 +193,7 @@ describe("public key files", () => {
   it("refuses an HMAC token signed with the public key's PEM text as the secret (key confusion)", async () => {
     const pair = await keyPair("rsa");
     const file = await keys.write("confusion.pem", pair.publicPem);
-    const verifier = await createTokenVerifier(options({ publicKeyFile: file }));
+    const verifier = await createTokenVerifier(options({ public_key_file: file }));
     const forged = await signToken({ alg: "HS256", key: pair.publicPem, claims: { sub: "ann" } });
     expect((await failureOf(verifier, forged)).reason).toBe("algorithm_not_allowed");
   });
@@ -201,7 +201,7 @@ describe("public key files", () => {
   it("refuses a token signed by another key: bad_signature", async () => {
     const [ours, theirs] = [await keyPair("ec-p256"), await keyPair("ec-p256")];
     const file = await keys.write("ours.pem", ours.publicPem);
-    const verifier = await createTokenVerifier(options({ publicKeyFile: file }));
+    const verifier = await createTokenVerifier(options({ public_key_file: file }));
     const token = await signToken({ alg: "ES256", key: theirs.privateKey, claims: { sub: "a" } });
     expect((await failureOf(verifier, token)).reason).toBe("bad_signature");
   });
@@ -210,7 +210,7 @@ describe("public key files", () => {
     const pair = await keyPair("rsa");
     const file = await keys.write("narrow.pem", pair.publicPem);
     const verifier = await createTokenVerifier(
-      options({ publicKeyFile: file, algorithms: ["PS256"] }),
+      options({ public_key_file: file, algorithms: ["PS256"] }),
     );
     const rs = await signToken({ alg: "RS256", key: pair.privateKey, claims: { sub: "a" } });
     expect((await failureOf(verifier, rs)).reason).toBe("algorithm_not_allowed");
@@ -246,7 +246,7 @@ describe("key configuration errors name the key at fault", () => {
     expect(await problemOf({})).toMatch(/needs one of auth.jwt.secret, auth.jwt.public_key_file/);
   });
   it("two key sources", async () => {
-    expect(await problemOf({ secret: testSecret, jwksUrl: "http://x" })).toMatch(
+    expect(await problemOf({ secret: testSecret, jwks_url: "http://x" })).toMatch(
       /set only one of auth.jwt.secret, auth.jwt.jwks_url/,
     );
   });
@@ -265,7 +265,7 @@ describe("key configuration errors name the key at fault", () => {
   });
   it("an HMAC algorithm with a public key", async () => {
     const file = await keys.write("pub.pem", rsaPem);
-    expect(await problemOf({ publicKeyFile: file, algorithms: ["HS256"] })).toMatch(
+    expect(await problemOf({ public_key_file: file, algorithms: ["HS256"] })).toMatch(
       /HS256 cannot be verified with this RSA public key/,
     );
   });
@@ -276,16 +276,16 @@ describe("key configuration errors name the key at fault", () => {
   });
   it("a private key in public_key_file", async () => {
     const file = await keys.write("private.pem", privatePem);
-    expect(await problemOf({ publicKeyFile: file })).toMatch(/holds a private key/);
+    expect(await problemOf({ public_key_file: file })).toMatch(/holds a private key/);
   });
   it("a file that is not PEM, or absent", async () => {
     const file = await keys.write("junk.pem", "hello");
-    expect(await problemOf({ publicKeyFile: file })).toMatch(/not a PEM public key/);
-    expect(await problemOf({ publicKeyFile: `${file}.absent` })).toMatch(/cannot read the file/);
+    expect(await problemOf({ public_key_file: file })).toMatch(/not a PEM public key/);
+    expect(await problemOf({ public_key_file: `${file}.absent` })).toMatch(/cannot read the file/);
   });
   it("a JWKS file that is not a key set", async () => {
     const file = await keys.write("jwks.json", '{"nokeys": true}');
-    expect(await problemOf({ jwksFile: file })).toMatch(
+    expect(await problemOf({ jwks_file: file })).toMatch(
       /jwks_file: not a readable JSON Web Key Set/,
     );
   });

@@ -95,5 +95,6 @@ export function mergeConfig(overrides: ConfigOverrides, base: ConfigOverrides = 
     streams: section("streams"),
     redis: section("redis"),
     log: section("log"),
+    auth: section("auth"),
   };
 }

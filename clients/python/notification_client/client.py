@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import grpc
 
@@ -18,6 +18,9 @@ from notification_client.gen.notification.v1 import (
 #: Seconds a unary call may take unless the caller says otherwise.
 DEFAULT_TIMEOUT = 10.0
 
+#: A token, or a function that returns the current one (asked before every call).
+TokenSource = str | Callable[[], str]
+
 
 class NotificationClient:
     """The notification service over gRPC.
@@ -27,6 +30,13 @@ class NotificationClient:
     ``grpc.ssl_channel_credentials()`` behind TLS. ``channel`` replaces both,
     for callers that build their own (interceptors, options). Unary calls give up
     after ``timeout`` seconds (default 10; ``None`` waits for ever).
+
+    ``token`` is sent as ``authorization: Bearer <token>`` metadata on every
+    call, for a service with ``auth.mode: jwt``: a string, or a function asked
+    before every call (return a fresh token when the last one expired).
+    Without it no token is sent (``auth.mode: none``). A missing or invalid
+    token fails with ``UNAUTHENTICATED``, another user's inbox with
+    ``PERMISSION_DENIED``; ``error.details()`` says why.
 
     Every method raises ``grpc.RpcError`` on failure: ``error.code()`` is the
     status (``INVALID_ARGUMENT`` names the field at fault in ``error.details()``).
@@ -40,6 +50,7 @@ class NotificationClient:
         credentials: grpc.ChannelCredentials | None = None,
         channel: grpc.Channel | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
+        token: TokenSource | None = None,
     ) -> None:
         if channel is None:
             channel = (
@@ -49,6 +60,7 @@ class NotificationClient:
             )
         self._channel = channel
         self._timeout = timeout
+        self._token = token
         self._notifications = notification_pb2_grpc.NotificationServiceStub(channel)
         self._rules = rule_pb2_grpc.RuleServiceStub(channel)
         self._streams = stream_pb2_grpc.StreamServiceStub(channel)
@@ -58,6 +70,12 @@ class NotificationClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def _metadata(self) -> list[tuple[str, str]] | None:
+        if self._token is None:
+            return None
+        token = self._token if isinstance(self._token, str) else self._token()
+        return [("authorization", f"Bearer {token}")]
 
     def close(self) -> None:
         """Closes the channel; calls still running are cancelled."""
@@ -74,7 +92,10 @@ class NotificationClient:
         request = notification_pb2.CreateNotificationRequest(
             username=username, category=category, message=message, properties=properties or {}
         )
-        return self._notifications.CreateNotification(request, timeout=self._timeout).notification
+        response = self._notifications.CreateNotification(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+        return response.notification
 
     def list_notifications(
         self, username: str, page_size: int = 0, page_token: str = ""
@@ -87,7 +108,9 @@ class NotificationClient:
         request = notification_pb2.ListNotificationsRequest(
             username=username, page_size=page_size, page_token=page_token
         )
-        return self._notifications.ListNotifications(request, timeout=self._timeout)
+        return self._notifications.ListNotifications(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
 
     def iter_notifications(
         self, username: str, page_size: int = 0
@@ -108,7 +131,9 @@ class NotificationClient:
         ``delete_all_notifications`` for that.
         """
         request = notification_pb2.DeleteNotificationsRequest(username=username, ids=ids)
-        self._notifications.DeleteNotifications(request, timeout=self._timeout)
+        self._notifications.DeleteNotifications(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
 
     def delete_all_notifications(self, username: str) -> None:
         """Deletes every notification of ``username``, and the user's cursor."""
@@ -126,15 +151,22 @@ class NotificationClient:
         """Creates or replaces the rollup rule of ``category`` (at least one field set)."""
         rule = rule_pb2.Rule(max_size=max_size, max_duration=max_duration, match_on=match_on)
         request = rule_pb2.PutRuleRequest(category=category, rule=rule)
-        self._rules.PutRule(request, timeout=self._timeout)
+        self._rules.PutRule(request, timeout=self._timeout, metadata=self._metadata())
 
     def delete_rule(self, category: str) -> None:
         """Removes the rule of ``category``; removing an absent rule succeeds."""
-        self._rules.DeleteRule(rule_pb2.DeleteRuleRequest(category=category), timeout=self._timeout)
+        self._rules.DeleteRule(
+            rule_pb2.DeleteRuleRequest(category=category),
+            timeout=self._timeout,
+            metadata=self._metadata(),
+        )
 
     def list_rules(self) -> dict[str, rule_pb2.Rule]:
         """Every rule, by category, with ``max_duration`` in canonical form (``3 minutes``)."""
-        return dict(self._rules.ListRules(rule_pb2.ListRulesRequest(), timeout=self._timeout).rules)
+        response = self._rules.ListRules(
+            rule_pb2.ListRulesRequest(), timeout=self._timeout, metadata=self._metadata()
+        )
+        return dict(response.rules)
 
     def subscribe(
         self, username: str, after: str = "", timeout: float | None = None
@@ -145,9 +177,10 @@ class NotificationClient:
         replay of what is newer, then live ``notification``, ``deleted``,
         ``cleared`` and ``heartbeat`` events. The result is also the call:
         ``cancel()`` ends it. The stream ends with ``UNAVAILABLE`` when the
-        server shuts down and ``RESOURCE_EXHAUSTED`` when the reader is too
-        slow; subscribe again with ``after`` set to the greatest notification id
+        server shuts down, ``RESOURCE_EXHAUSTED`` when the reader is too slow
+        and ``UNAUTHENTICATED`` when its token expires; subscribe again (with a
+        fresh token) with ``after`` set to the greatest notification id
         received (or the first state's ``newest_id``). No timeout by default.
         """
         request = stream_pb2.SubscribeRequest(username=username, after=after)
-        return self._streams.Subscribe(request, timeout=timeout)
+        return self._streams.Subscribe(request, timeout=timeout, metadata=self._metadata())

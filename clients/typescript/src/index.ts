@@ -10,7 +10,7 @@ export type {
   NotificationsCleared,
   NotificationsDeleted,
 } from "../gen/notification/v1/stream_pb.js";
-export type { Protocol, TransportOptions } from "./create-transport.js";
+export type { Protocol, TokenSource, TransportOptions } from "./create-transport.js";
 export {
   createNotificationClient,
   type ListAllOptions,

@@ -95,7 +95,9 @@ export interface NotificationClient {
   /**
    * The user's inbox events as they happen, for as long as the loop runs:
    * reconnects with backoff when the stream breaks and resumes where it left
-   * off (see {@link subscribeWithResume}).
+   * off (see {@link subscribeWithResume}). With a `token` function, a stream
+   * that the server ends because its token expired reconnects at once with
+   * a fresh token.
    */
   subscribe(
     username: string,
@@ -160,7 +162,10 @@ export function createNotificationClient(
       return response.rules;
     },
     subscribe(username, subscribeOptions) {
-      return subscribeWithResume(streams, username, subscribeOptions);
+      return subscribeWithResume(streams, username, {
+        ...subscribeOptions,
+        refreshesToken: typeof options.token === "function",
+      });
     },
   };
 }

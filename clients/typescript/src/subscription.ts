@@ -39,6 +39,17 @@ export interface SubscribeOptions {
   readonly onRetry?: (error: ConnectError, delayMs: number, attempt: number) => void;
 }
 
+/** What the client adds to a subscription's options. */
+export interface ResumeOptions extends SubscribeOptions {
+  /**
+   * The transport asks a token function before every call: a stream ended
+   * with UNAUTHENTICATED (its token expired) after it was accepted then
+   * reconnects at once, with a fresh token. Default false: UNAUTHENTICATED
+   * is thrown.
+   */
+  readonly refreshesToken?: boolean;
+}
+
 // The smallest KSUID (all zeros): resuming after it replays the whole inbox.
 const beforeEveryId = "0".repeat(27);
 
@@ -48,13 +59,15 @@ const beforeEveryId = "0".repeat(27);
  * connection, it reconnects with backoff and resumes after the greatest
  * notification id delivered so far (or, when none was, after the newest id
  * the first `state` event reported), so that nothing is missed or delivered
- * twice. Other errors, and the last one once `maxAttempts` reconnects in a row
- * delivered nothing, are thrown. Breaking out of the loop ends the call.
+ * twice. With `refreshesToken`, a stream the server ended because its token
+ * expired reconnects at once (the transport fetches a fresh token). Other
+ * errors, and the last one once `maxAttempts` reconnects in a row delivered
+ * nothing, are thrown. Breaking out of the loop ends the call.
  */
 export async function* subscribeWithResume(
   client: Client<typeof StreamService>,
   username: string,
-  options: SubscribeOptions = {},
+  options: ResumeOptions = {},
 ): AsyncGenerator<SubscribeEvent, void, undefined> {
   const policy: ReconnectOptions = { ...defaultReconnectOptions, ...options.reconnect };
   const stop = new AbortController();
@@ -64,9 +77,11 @@ export async function* subscribeWithResume(
   try {
     while (!signal.aborted) {
       let failure: ConnectError;
+      let accepted = false;
       try {
         for await (const { event } of client.subscribe({ username, after }, { signal })) {
           attempt = 0;
+          accepted = true;
           switch (event.case) {
             case "state":
               if (after === "") after = event.value.newestId || beforeEveryId;
@@ -89,6 +104,11 @@ export async function* subscribeWithResume(
       } catch (error) {
         if (signal.aborted) return;
         failure = ConnectError.from(error);
+        if (failure.code === Code.Unauthenticated && accepted && options.refreshesToken) {
+          // The token expired mid-stream; a fresh one was never refused yet.
+          options.onRetry?.(failure, 0, 1);
+          continue;
+        }
         if (!isReconnectable(failure)) throw failure;
       }
       attempt += 1;
