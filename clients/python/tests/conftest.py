@@ -22,7 +22,7 @@ START_TIMEOUT = 60.0
 class Server:
     """The service in a child process on a free port, with everything it printed."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
         if not NODE.exists():
             pytest.fail(f"{NODE} is missing: run `npm ci` in {REPO} first")
         env = {
@@ -35,6 +35,7 @@ class Server:
             "REDIS_URL": "",
             "LOG_LEVEL": "info",
             "CONFIG": str(REPO / "config.yml"),
+            **(extra_env or {}),
         }
         self.output: list[str] = []
         self.process = subprocess.Popen(
@@ -89,6 +90,20 @@ def _listening_port(line: str) -> int | None:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running = Server(tmp_path_factory.mktemp("data"))
+    yield running
+    running.stop()
+
+
+#: The HMAC secret of the service started with ``auth.mode: jwt``.
+JWT_SECRET = "python-client-test-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def jwt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = Server(
+        tmp_path_factory.mktemp("jwt-data"),
+        {"AUTH_MODE": "jwt", "AUTH_JWT_SECRET": JWT_SECRET},
+    )
     yield running
     running.stop()
 
