@@ -1,4 +1,5 @@
 import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from "jose";
+import { LRUCache } from "lru-cache";
 import { AuthFailure } from "./auth-failure.js";
 import { type ClaimNames, type Principal, principalOf } from "./principal.js";
 import {
@@ -44,6 +45,16 @@ export interface TokenVerifier {
   readonly key: VerificationKey;
 }
 
+/** Options of {@link createTokenVerifier} beyond the key source's. */
+export interface TokenVerifierEnvironment extends KeySourceEnvironment {
+  /** Tokens whose verification is remembered (0: none). Default 10 000. */
+  readonly cacheSize?: number;
+}
+
+// How long a verified token is taken on trust, in ms: a key removed from a
+// JWKS stops accepting the tokens it signed at most this much later.
+const cacheTtlMs = 60_000;
+
 // Three base64url parts; a JWE (five parts) or anything else is not a signed JWT.
 const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
@@ -51,52 +62,75 @@ const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  * A verifier over the configured key source. Every token must be signed with
  * an allowed algorithm (never `none`: an unsigned token is refused before any
  * key is looked at), carry `exp`, and match `issuer` and `audience` when set.
+ *
+ * A verified token's principal is remembered (up to `cacheSize` tokens, for
+ * at most a minute, never past its expiry), so that a client calling again
+ * with the same token does not pay for the signature check each time.
  */
 export async function createTokenVerifier(
   options: JwtOptions,
-  environment: KeySourceEnvironment = {},
+  environment: TokenVerifierEnvironment = {},
 ): Promise<TokenVerifier> {
   const key = await loadVerificationKey(options, environment);
   const now = environment.now ?? Date.now;
   const algorithms = [...key.algorithms];
   const leewayMs = options.leeway_s * 1000;
+  const cacheSize = environment.cacheSize ?? 10_000;
+  const verified =
+    cacheSize > 0
+      ? new LRUCache<string, Principal>({
+          max: cacheSize,
+          // Tokens are text: about their length in bytes, bounded at 16 MiB in all.
+          maxSize: 16 * 1024 * 1024,
+          sizeCalculation: (_principal, token) => token.length + 200,
+          ttl: cacheTtlMs,
+        })
+      : undefined;
   return {
     key,
     async verify(token) {
-      if (!compactJws.test(token)) {
-        throw new AuthFailure(
-          "malformed",
-          "the token is not a signed JWT (three base64url parts separated by dots)",
-        );
-      }
-      let alg: unknown;
-      try {
-        alg = decodeProtectedHeader(token).alg;
-      } catch {
-        throw new AuthFailure("malformed", "the token's header is not base64url-encoded JSON");
-      }
-      if (typeof alg !== "string" || !algorithms.includes(alg)) {
-        throw new AuthFailure(
-          "algorithm_not_allowed",
-          `the token's algorithm ${nameOf(alg)} is not allowed (allowed: ${algorithms.join(", ")})`,
-        );
-      }
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, key.key as never, {
-          algorithms,
-          requiredClaims: ["exp"],
-          clockTolerance: options.leeway_s,
-          currentDate: new Date(now()),
-          ...(options.issuer !== "" && { issuer: options.issuer }),
-          ...(options.audience !== "" && { audience: options.audience }),
-        }));
-      } catch (error) {
-        throw failureOf(error);
-      }
-      return principalOf(payload, options, leewayMs);
+      const known = verified?.get(token);
+      if (known !== undefined && known.expiresAt > now()) return known;
+      const principal = await verifyToken(token);
+      verified?.set(token, principal);
+      return principal;
     },
   };
+
+  async function verifyToken(token: string): Promise<Principal> {
+    if (!compactJws.test(token)) {
+      throw new AuthFailure(
+        "malformed",
+        "the token is not a signed JWT (three base64url parts separated by dots)",
+      );
+    }
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new AuthFailure("malformed", "the token's header is not base64url-encoded JSON");
+    }
+    if (typeof alg !== "string" || !algorithms.includes(alg)) {
+      throw new AuthFailure(
+        "algorithm_not_allowed",
+        `the token's algorithm ${nameOf(alg)} is not allowed (allowed: ${algorithms.join(", ")})`,
+      );
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key.key as never, {
+        algorithms,
+        requiredClaims: ["exp"],
+        clockTolerance: options.leeway_s,
+        currentDate: new Date(now()),
+        ...(options.issuer !== "" && { issuer: options.issuer }),
+        ...(options.audience !== "" && { audience: options.audience }),
+      }));
+    } catch (error) {
+      throw failureOf(error);
+    }
+    return principalOf(payload, options, leewayMs);
+  }
 }
 
 /** What a jose error means for the caller. */

@@ -290,3 +290,23 @@ describe("key configuration errors name the key at fault", () => {
     );
   });
 });
+
+describe("remembered verifications", () => {
+  it("never accept a token past its expiry, and never remember a refusal", async () => {
+    let clock = Date.now();
+    const verifier = await createTokenVerifier(options({ secret: testSecret, leeway_s: 0 }), {
+      now: () => clock,
+    });
+    const exp = Math.floor(clock / 1000) + 10;
+    const token = await signToken({ claims: { sub: "ann", exp } });
+    expect((await verifier.verify(token)).user).toBe("ann");
+    expect((await verifier.verify(token)).user).toBe("ann");
+    clock = exp * 1000 + 1;
+    expect((await failureOf(verifier, token)).reason).toBe("expired");
+    clock = exp * 1000 - 5000;
+    const early = await signToken({ claims: { sub: "ann", exp, nbf: exp - 3 } });
+    expect((await failureOf(verifier, early)).reason).toBe("not_yet_valid");
+    clock = exp * 1000 - 2000;
+    expect((await verifier.verify(early)).user).toBe("ann");
+  });
+});
