@@ -2,6 +2,7 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StreamService } from "../../src/gen/notification/v1/stream_pb.js";
+import { captureLogs, type LogLine } from "../support/log-capture.js";
 import type { ServiceUnderTest } from "../support/service-under-test.js";
 import { authConfig, bearer, startAuthService } from "./auth-service.js";
 import { signToken, testSecret } from "./token-factory.js";
@@ -37,10 +38,14 @@ function browserAllows(response: Response, origin: string, method: string, heade
 describe("browsers: CORS and the auth cookie", () => {
   let sut: ServiceUnderTest;
   let ann: string;
+  let lines: LogLine[];
   beforeAll(async () => {
+    const capture = captureLogs("debug");
+    lines = capture.lines;
     sut = await startAuthService(
       authConfig({ mode: "jwt", cookie: "inbox_token", jwt: { secret: testSecret } }),
       [app],
+      { logger: capture.logger },
     );
     ann = await signToken({ claims: { sub: "ann" } });
   });
@@ -168,5 +173,12 @@ describe("browsers: CORS and the auth cookie", () => {
       (e: unknown) => ConnectError.from(e),
     );
     expect(error?.code).toBe(Code.Unauthenticated);
+  });
+
+  it("logs no token that came in a cookie or a header", () => {
+    const text = JSON.stringify(lines);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(text).not.toContain(ann.split(".")[2]);
+    expect(text).not.toContain(ann.split(".")[1]);
   });
 });

@@ -2,19 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authConfig, startAuthService } from "../../../test/auth/auth-service.js";
 import { signToken, testSecret } from "../../../test/auth/token-factory.js";
 import type { ServiceUnderTest } from "../../../test/support/service-under-test.js";
-import {
-  Code,
-  ConnectError,
-  createNotificationClient,
-  type NotificationClientOptions,
-} from "../src/index.js";
+import { Code, ConnectError, createNotificationClient } from "../src/index.js";
 import { EventLog } from "./event-log.js";
+import { protocols } from "./protocols.js";
 
-const protocols: [string, NotificationClientOptions][] = [
-  ["grpc", { protocol: "grpc" }],
-  ["connect", { protocol: "connect" }],
-  ["grpc-web", { protocol: "grpc-web" }],
-];
 const poll = { timeout: 20_000 };
 
 let sut: ServiceUnderTest;

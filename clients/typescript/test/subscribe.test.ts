@@ -8,18 +8,9 @@ import {
   type ServiceUnderTest,
   startServiceUnderTest,
 } from "../../../test/support/service-under-test.js";
-import {
-  type ConnectError,
-  createNotificationClient,
-  type NotificationClientOptions,
-} from "../src/index.js";
+import { type ConnectError, createNotificationClient } from "../src/index.js";
 import { EventLog } from "./event-log.js";
-
-const protocols: [string, NotificationClientOptions][] = [
-  ["grpc", { protocol: "grpc" }],
-  ["connect", { protocol: "connect" }],
-  ["grpc-web", { protocol: "grpc-web" }],
-];
+import { protocols } from "./protocols.js";
 
 // Reconnects come quickly in tests; the defaults start at 250 ms.
 const reconnect = { initialDelayMs: 20, maxDelayMs: 200 };
