@@ -62,9 +62,12 @@ export async function createServerAuth(
       `auth.mode jwt: every call needs a token verified with ${verifier.key.description}`,
     );
   } else {
+    const { secret, public_key_file, jwks_file, jwks_url } = config.auth.jwt;
+    const keyed = [secret, public_key_file, jwks_file, jwks_url].some((v) => v !== "");
     logger.warn(
       { auth: "none" },
-      "auth.mode none: anyone who can reach the API port can read, change and delete every user's inbox; set auth.mode: jwt before exposing it",
+      "auth.mode none: anyone who can reach the API port can read, change and delete every user's inbox; set auth.mode: jwt before exposing it" +
+        (keyed ? " (an auth.jwt key is set, but auth.mode is not jwt, so it is not used)" : ""),
     );
   }
   const policy = options.policy ?? accessPolicy;
