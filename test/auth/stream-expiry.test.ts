@@ -73,7 +73,7 @@ describe.concurrent("a stream outliving its token", () => {
 
 describe("after the expired streams", () => {
   it("holds no subscription: the handlers finished and left the event bus", async () => {
-    const metrics = sut.service.operability.metrics.registry;
+    const metrics = sut.service.metrics.registry;
     await vi.waitFor(
       async () => {
         const text = await metrics.metrics();
