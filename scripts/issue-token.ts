@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { SignJWT } from "jose";
-import type { AuthConfig } from "../src/auth/auth-config.js";
+import type { Config } from "../src/config/config-schema.js";
 
 /** What `npm run token` was asked for. */
 export interface TokenRequest {
@@ -27,7 +27,7 @@ export interface TokenRequest {
  * holds; carrying the configured issuer and audience, the user in the user
  * claim, the scopes in the scope claim (space-separated) and `exp`.
  */
-export async function issueToken(auth: AuthConfig, request: TokenRequest): Promise<string> {
+export async function issueToken(auth: Config["auth"], request: TokenRequest): Promise<string> {
   const jwt = auth.jwt;
   let key: Uint8Array | KeyObject;
   let alg = request.alg || jwt.algorithms[0] || "";

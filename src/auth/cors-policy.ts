@@ -43,27 +43,16 @@ export interface CorsPolicy {
 }
 
 /**
- * The entries of `allowed_origins` that are neither `*` (any origin, without
- * credentials) nor an origin `scheme://host[:port]` (http or https, no path).
- */
-export function invalidOrigins(origins: readonly string[]): string[] {
-  return origins.filter((origin) => origin !== "*" && normalizeOrigin(origin) === undefined);
-}
-
-/**
- * The CORS policy of a list of origins; an empty list turns CORS off (no
+ * The CORS policy of a list of origins as `server.cors.allowed_origins`
+ * gives them (each `*` or an origin as browsers send it, in lower case, with
+ * no default port); an empty list turns CORS off (no
  * preflight is answered, no header is added). A listed origin gets its own
  * name back with `Access-Control-Allow-Credentials: true` (cookies,
  * Authorization); `*` lets every other origin call without credentials.
  * Never `*` with credentials.
  */
 export function createCorsPolicy(allowedOrigins: readonly string[]): CorsPolicy {
-  const listed = new Set(
-    allowedOrigins.flatMap((o) => {
-      const normal = o === "*" ? undefined : normalizeOrigin(o);
-      return normal === undefined ? [] : [normal];
-    }),
-  );
+  const listed = new Set(allowedOrigins.filter((o) => o !== "*"));
   const anyOrigin = allowedOrigins.includes("*");
   const enabled = allowedOrigins.length > 0;
   const isListed = (origin: string) => listed.has(origin.toLowerCase());
@@ -119,19 +108,6 @@ export function createCorsPolicy(allowedOrigins: readonly string[]): CorsPolicy 
       return false;
     },
   };
-}
-
-/** `scheme://host[:port]` as a browser sends it (lower case, no default port), or undefined when `text` is not an origin. */
-function normalizeOrigin(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  const bare = url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "";
-  return bare ? url.origin : undefined;
 }
 
 function single(value: string | string[] | undefined): string {

@@ -1,8 +1,8 @@
 import type { Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import type { Config } from "../config/config-schema.js";
 import { type AccessPolicy, accessPolicy } from "./access-policy.js";
-import type { AuthConfig, CorsConfig } from "./auth-config.js";
 import { assertPolicyCovers, createAuthInterceptor } from "./auth-interceptor.js";
 import { registerAuthMetrics } from "./auth-metrics.js";
 import { type Authenticator, jwtAuthentication, noAuthentication } from "./authenticator.js";
@@ -37,7 +37,7 @@ export interface ServerAuthOptions {
  * protects the API, at warn level when nothing does.
  */
 export async function createServerAuth(
-  config: { readonly auth: AuthConfig; readonly cors: CorsConfig },
+  config: { readonly auth: Config["auth"]; readonly cors: Config["server"]["cors"] },
   options: ServerAuthOptions,
 ): Promise<ServerAuth> {
   const { logger } = options;

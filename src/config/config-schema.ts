@@ -1,16 +1,18 @@
 import * as z from "zod";
-import { authConfigSchema, corsConfigSchema } from "../auth/auth-config.js";
 import {
   count,
   host,
+  integer,
   logLevel,
   milliseconds,
   name,
+  origins,
   port,
   quorum,
   redisUrl,
   riakNodes,
   text,
+  textList,
 } from "./config-values.js";
 
 /**
@@ -37,7 +39,12 @@ export const configSchema = z
         stream_reset_window_ms: milliseconds.default(10_000),
         max_streams_per_connection: count.default(100),
         max_streams: count.default(10_000),
-        cors: corsConfigSchema.prefault({}),
+        cors: z
+          .strictObject({
+            allowed_origins: origins.default([]),
+          })
+          .readonly()
+          .prefault({}),
       })
       .readonly()
       .prefault({}),
@@ -90,7 +97,42 @@ export const configSchema = z
       })
       .readonly()
       .prefault({}),
-    auth: authConfigSchema.prefault({}),
+    auth: z
+      .strictObject({
+        mode: z
+          .enum(["none", "jwt"], {
+            error: (issue) => `must be none or jwt (got ${JSON.stringify(String(issue.input))})`,
+          })
+          .default("none"),
+        cookie: z
+          .string()
+          .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { error: "must be a cookie name (a token)" })
+          .default(""),
+        jwt: z
+          .strictObject({
+            // Secrets, paths and URLs are never quoted in a message.
+            secret: z.string().default(""),
+            public_key_file: z.string().default(""),
+            jwks_file: z.string().default(""),
+            jwks_url: z
+              .string()
+              .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+                error: "must be empty or an http:// or https:// URL",
+              })
+              .default(""),
+            jwks_refresh_ms: milliseconds.default(30_000),
+            algorithms: textList.default([]),
+            issuer: z.string().default(""),
+            audience: z.string().default(""),
+            leeway_s: integer(0, 86_400, "a number of seconds").default(30),
+            user_claim: name.default("sub"),
+            scope_claim: name.default("scope"),
+          })
+          .readonly()
+          .prefault({}),
+      })
+      .readonly()
+      .prefault({}),
   })
   .readonly();
 

@@ -122,3 +122,38 @@ function isRedisUrl(value: string): boolean {
 function quote(value: string): string {
   return JSON.stringify(value);
 }
+
+/**
+ * A list: text with entries separated by commas (as a variable gives it), or
+ * a YAML sequence; entries are trimmed and empty ones dropped; empty = none.
+ */
+export const textList: z.ZodType<readonly string[], string | string[]> = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(",")).map((s) => s.trim()).filter((s) => s !== ""),
+  );
+
+/**
+ * Browser origins, a list: each `*` or `scheme://host[:port]` (http or https,
+ * no path), made the way a browser sends it in `Origin` (lower case, no
+ * default port).
+ */
+export const origins: z.ZodType<readonly string[], string | string[]> = textList.transform(
+  (entries, ctx) => {
+    const normal = entries.map((entry) => (entry === "*" ? entry : originOf(entry)));
+    const bad = entries.filter((_entry, index) => normal[index] === undefined);
+    if (bad.length === 0) return normal as string[];
+    ctx.addIssue({
+      code: "custom",
+      message: `must list origins, scheme://host[:port] without a path, or "*" (${bad.map(quote).join(", ")} ${bad.length === 1 ? "is not one" : "are not"})`,
+    });
+    return z.NEVER;
+  },
+);
+
+function originOf(text: string): string | undefined {
+  if (!URL.canParse(text)) return undefined;
+  const url = new URL(text);
+  const bare = url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "";
+  return bare && (url.protocol === "http:" || url.protocol === "https:") ? url.origin : undefined;
+}

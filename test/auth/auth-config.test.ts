@@ -55,6 +55,22 @@ describe("the auth and CORS keys of config.yml", () => {
     ]);
   });
 
+  it("take origins as browsers send them, and refuse what is not an origin", () => {
+    const config = parseConfig(shipped, {
+      CORS_ALLOWED_ORIGINS: "HTTPS://App.Example:443/, http://localhost:5173, *",
+    });
+    expect(config.server.cors.allowed_origins).toEqual([
+      "https://app.example",
+      "http://localhost:5173",
+      "*",
+    ]);
+    expect(
+      problems({ CORS_ALLOWED_ORIGINS: "app.example,https://a.example/path,null,ftp://x" }),
+    ).toEqual([
+      'config.yml: server.cors.allowed_origins (from CORS_ALLOWED_ORIGINS) must list origins, scheme://host[:port] without a path, or "*" ("app.example", "https://a.example/path", "null", "ftp://x" are not)',
+    ]);
+  });
+
   it("accept YAML lists too", () => {
     const config = parseConfig(
       "server:\n  cors:\n    allowed_origins:\n      - https://a.example\n      - '*'\nauth:\n  jwt:\n    algorithms: [RS256, ES256]\n",

@@ -4,7 +4,7 @@ import {
   createGrpcTransport,
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
-import { type AuthConfig, authConfigSchema } from "../../src/auth/auth-config.js";
+import { type Config, configSchema } from "../../src/config/config-schema.js";
 import type { ServiceOptions } from "../../src/service.js";
 import {
   type ServiceUnderTest,
@@ -12,14 +12,14 @@ import {
   startServiceUnderTest,
 } from "../support/service-under-test.js";
 
-/** The `auth` section from its YAML form (snake_case keys, defaults filled in). */
-export function authConfig(yaml: Record<string, unknown>): AuthConfig {
-  return authConfigSchema.parse(yaml);
+/** The `auth` section from its YAML form (text values, defaults filled in). */
+export function authConfig(yaml: Record<string, unknown>): Config["auth"] {
+  return configSchema.parse({ auth: yaml }).auth;
 }
 
 /** A service under test with `auth` and `server.cors` set. */
 export function startAuthService(
-  auth: AuthConfig,
+  auth: Config["auth"],
   allowedOrigins: readonly string[] = [],
   options: ServiceOptions = {},
   kind: StoreKind = "embedded",
