@@ -142,7 +142,7 @@ export async function startService(
         }),
       requestGate: observer.requestGate,
       onRefused: observer.refused,
-      interceptors: [observer.interceptor, auth.interceptor, errorMapping],
+      interceptors: [observer.interceptor, errorMapping, auth.interceptor],
       beforeRouting: auth.cors.handle,
       onTooManyResets: (remoteAddress, resets) =>
         logger.warn(
