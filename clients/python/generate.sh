@@ -19,7 +19,7 @@ expected="libprotoc 3.21.12"
 actual=$("$protoc" --version)
 [ "$actual" = "$expected" ] || echo "generate.sh: warning: $actual, not $expected: the output will differ from the committed code" >&2
 
-services=(notification/v1/notification.proto notification/v1/rule.proto notification/v1/stream.proto)
+services=(notification/v1/notification.proto notification/v1/rule.proto notification/v1/stream.proto notification/v1/topic.proto notification/v1/job.proto notification/v1/preference.proto)
 imports=(google/api/annotations.proto google/api/http.proto)
 
 rm -rf "$out"

@@ -22,7 +22,7 @@ import { inboxItemToProto, storedToProto } from "./to-proto.js";
 /** NotificationService: create, list and delete a user's notifications. */
 export function createNotificationService(
   deps: ServiceDependencies,
-): ServiceImpl<typeof NotificationService> {
+): Partial<ServiceImpl<typeof NotificationService>> {
   const { lists, cursors } = deps.repositories;
   return {
     async createNotification(req) {

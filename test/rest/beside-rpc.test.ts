@@ -26,8 +26,8 @@ describe.each(storeKinds)("REST beside the RPC protocols (%s store)", (kind) => 
   it.each([
     "/",
     "/v1",
-    "/v1/notifications",
-    "/v1/notifications/ann/extra",
+    "/v1/nothing",
+    "/v1/notifications/ann/extra/more",
     "/v2/notifications/ann",
     "/v1/rules/like/extra",
   ])("GET %s answers 404 as JSON", async (path) => {

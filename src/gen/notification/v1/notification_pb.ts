@@ -2,8 +2,8 @@
 // @generated from file notification/v1/notification.proto (package notification.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../google/api/annotations_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/v1/notification.proto.
  */
 export const file_notification_v1_notification: GenFile = /*@__PURE__*/
-  fileDesc("CiJub3RpZmljYXRpb24vdjEvbm90aWZpY2F0aW9uLnByb3RvEg9ub3RpZmljYXRpb24udjEiqQIKDE5vdGlmaWNhdGlvbhIKCgJpZBgBIAEoCRIQCghjYXRlZ29yeRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnVuc2VlbhgFIAEoCBJBCgpwcm9wZXJ0aWVzGAYgAygLMi0ubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbi5Qcm9wZXJ0aWVzRW50cnkSNAoNbm90aWZpY2F0aW9ucxgHIAMoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb24aMQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi0wEKGUNyZWF0ZU5vdGlmaWNhdGlvblJlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSEAoIY2F0ZWdvcnkYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRJOCgpwcm9wZXJ0aWVzGAQgAygLMjoubm90aWZpY2F0aW9uLnYxLkNyZWF0ZU5vdGlmaWNhdGlvblJlcXVlc3QuUHJvcGVydGllc0VudHJ5GjEKD1Byb3BlcnRpZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlEKGkNyZWF0ZU5vdGlmaWNhdGlvblJlc3BvbnNlEjMKDG5vdGlmaWNhdGlvbhgBIAEoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb24iUwoYTGlzdE5vdGlmaWNhdGlvbnNSZXF1ZXN0EhAKCHVzZXJuYW1lGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIp0BChlMaXN0Tm90aWZpY2F0aW9uc1Jlc3BvbnNlEjQKDW5vdGlmaWNhdGlvbnMYASADKAsyHS5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRIxCg1sYXN0X21vZGlmaWVkGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJIChpEZWxldGVOb3RpZmljYXRpb25zUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRILCgNpZHMYAiADKAkSCwoDYWxsGAMgASgIIh0KG0RlbGV0ZU5vdGlmaWNhdGlvbnNSZXNwb25zZTL3AwoTTm90aWZpY2F0aW9uU2VydmljZRKkAQoSQ3JlYXRlTm90aWZpY2F0aW9uEioubm90aWZpY2F0aW9uLnYxLkNyZWF0ZU5vdGlmaWNhdGlvblJlcXVlc3QaKy5ub3RpZmljYXRpb24udjEuQ3JlYXRlTm90aWZpY2F0aW9uUmVzcG9uc2UiNYLT5JMCLzoBKmIMbm90aWZpY2F0aW9uIhwvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9Ep8BChFMaXN0Tm90aWZpY2F0aW9ucxIpLm5vdGlmaWNhdGlvbi52MS5MaXN0Tm90aWZpY2F0aW9uc1JlcXVlc3QaKi5ub3RpZmljYXRpb24udjEuTGlzdE5vdGlmaWNhdGlvbnNSZXNwb25zZSIzgtPkkwItYg1ub3RpZmljYXRpb25zEhwvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9EpYBChNEZWxldGVOb3RpZmljYXRpb25zEisubm90aWZpY2F0aW9uLnYxLkRlbGV0ZU5vdGlmaWNhdGlvbnNSZXF1ZXN0Giwubm90aWZpY2F0aW9uLnYxLkRlbGV0ZU5vdGlmaWNhdGlvbnNSZXNwb25zZSIkgtPkkwIeKhwvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9YgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("CiJub3RpZmljYXRpb24vdjEvbm90aWZpY2F0aW9uLnByb3RvEg9ub3RpZmljYXRpb24udjEi1gIKDE5vdGlmaWNhdGlvbhIKCgJpZBgBIAEoCRIQCghjYXRlZ29yeRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnVuc2VlbhgFIAEoCBJBCgpwcm9wZXJ0aWVzGAYgAygLMi0ubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbi5Qcm9wZXJ0aWVzRW50cnkSNAoNbm90aWZpY2F0aW9ucxgHIAMoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb24SDAoEcmVhZBgIIAEoCBIQCghhcmNoaXZlZBgJIAEoCBILCgNrZXkYCiABKAkaMQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi4QEKEk5vdGlmaWNhdGlvbkZpbHRlchISCgpjYXRlZ29yaWVzGAEgAygJEikKBHJlYWQYAiABKA4yGy5ub3RpZmljYXRpb24udjEuUmVhZEZpbHRlchIQCghhcmNoaXZlZBgDIAEoCBJHCgpwcm9wZXJ0aWVzGAQgAygLMjMubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbkZpbHRlci5Qcm9wZXJ0aWVzRW50cnkaMQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi+QEKGUNyZWF0ZU5vdGlmaWNhdGlvblJlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSEAoIY2F0ZWdvcnkYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRJOCgpwcm9wZXJ0aWVzGAQgAygLMjoubm90aWZpY2F0aW9uLnYxLkNyZWF0ZU5vdGlmaWNhdGlvblJlcXVlc3QuUHJvcGVydGllc0VudHJ5EgsKA2tleRgFIAEoCRIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkaMQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEidwoaQ3JlYXRlTm90aWZpY2F0aW9uUmVzcG9uc2USMwoMbm90aWZpY2F0aW9uGAEgASgLMh0ubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbhISCgpzdXBwcmVzc2VkGAIgASgIEhAKCHJlcGxheWVkGAMgASgIIogBChhMaXN0Tm90aWZpY2F0aW9uc1JlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkSMwoGZmlsdGVyGAQgASgLMiMubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbkZpbHRlciKdAQoZTGlzdE5vdGlmaWNhdGlvbnNSZXNwb25zZRI0Cg1ub3RpZmljYXRpb25zGAEgAygLMh0ubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSMQoNbGFzdF9tb2RpZmllZBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAoaRGVsZXRlTm90aWZpY2F0aW9uc1JlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSCwoDaWRzGAIgAygJEgsKA2FsbBgDIAEoCCIdChtEZWxldGVOb3RpZmljYXRpb25zUmVzcG9uc2UiYgoZQ291bnROb3RpZmljYXRpb25zUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRIzCgZmaWx0ZXIYAiABKAsyIy5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uRmlsdGVyIksKGkNvdW50Tm90aWZpY2F0aW9uc1Jlc3BvbnNlEg0KBXRvdGFsGAEgASgFEg4KBnVuc2VlbhgCIAEoBRIOCgZ1bnJlYWQYAyABKAUifwocTWFya05vdGlmaWNhdGlvbnNSZWFkUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRILCgNpZHMYAiADKAkSCwoDYWxsGAMgASgIEjMKBmZpbHRlchgEIAEoCzIjLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25GaWx0ZXIiHwodTWFya05vdGlmaWNhdGlvbnNSZWFkUmVzcG9uc2UiPwoeTWFya05vdGlmaWNhdGlvbnNVbnJlYWRSZXF1ZXN0EhAKCHVzZXJuYW1lGAEgASgJEgsKA2lkcxgCIAMoCSIhCh9NYXJrTm90aWZpY2F0aW9uc1VucmVhZFJlc3BvbnNlIn4KG0FyY2hpdmVOb3RpZmljYXRpb25zUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRILCgNpZHMYAiADKAkSCwoDYWxsGAMgASgIEjMKBmZpbHRlchgEIAEoCzIjLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25GaWx0ZXIiHgocQXJjaGl2ZU5vdGlmaWNhdGlvbnNSZXNwb25zZSI+Ch1VbmFyY2hpdmVOb3RpZmljYXRpb25zUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRILCgNpZHMYAiADKAkiIAoeVW5hcmNoaXZlTm90aWZpY2F0aW9uc1Jlc3BvbnNlIj8KHE1hcmtOb3RpZmljYXRpb25zU2VlblJlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSDQoFdXBfdG8YAiABKAkiLwodTWFya05vdGlmaWNhdGlvbnNTZWVuUmVzcG9uc2USDgoGY3Vyc29yGAEgASgJIvwBChpDcmVhdGVOb3RpZmljYXRpb25zUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkSEAoIY2F0ZWdvcnkYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRJPCgpwcm9wZXJ0aWVzGAQgAygLMjsubm90aWZpY2F0aW9uLnYxLkNyZWF0ZU5vdGlmaWNhdGlvbnNSZXF1ZXN0LlByb3BlcnRpZXNFbnRyeRILCgNrZXkYBSABKAkSFwoPaWRlbXBvdGVuY3lfa2V5GAYgASgJGjEKD1Byb3BlcnRpZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlAKG0NyZWF0ZU5vdGlmaWNhdGlvbnNSZXNwb25zZRIxCgdyZXN1bHRzGAEgAygLMiAubm90aWZpY2F0aW9uLnYxLlJlY2lwaWVudFJlc3VsdCKuAQoPUmVjaXBpZW50UmVzdWx0EhAKCHVzZXJuYW1lGAEgASgJEjMKDG5vdGlmaWNhdGlvbhgCIAEoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb24SEgoKc3VwcHJlc3NlZBgDIAEoCBIQCghyZXBsYXllZBgEIAEoCBIuCgVlcnJvchgFIAEoCzIfLm5vdGlmaWNhdGlvbi52MS5SZWNpcGllbnRFcnJvciIvCg5SZWNpcGllbnRFcnJvchIMCgRjb2RlGAEgASgJEg8KB21lc3NhZ2UYAiABKAki9AEKH1VwZGF0ZU5vdGlmaWNhdGlvbnNCeUtleVJlcXVlc3QSCwoDa2V5GAEgASgJEhQKB21lc3NhZ2UYAiABKAlIAIgBARJUCgpwcm9wZXJ0aWVzGAMgAygLMkAubm90aWZpY2F0aW9uLnYxLlVwZGF0ZU5vdGlmaWNhdGlvbnNCeUtleVJlcXVlc3QuUHJvcGVydGllc0VudHJ5EhkKEXJlbW92ZV9wcm9wZXJ0aWVzGAQgAygJGjEKD1Byb3BlcnRpZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgoKCF9tZXNzYWdlIkUKIFVwZGF0ZU5vdGlmaWNhdGlvbnNCeUtleVJlc3BvbnNlEiEKA2pvYhgBIAEoCzIULm5vdGlmaWNhdGlvbi52MS5Kb2IiLgofRGVsZXRlTm90aWZpY2F0aW9uc0J5S2V5UmVxdWVzdBILCgNrZXkYASABKAkiRQogRGVsZXRlTm90aWZpY2F0aW9uc0J5S2V5UmVzcG9uc2USIQoDam9iGAEgASgLMhQubm90aWZpY2F0aW9uLnYxLkpvYiIwCiFNYXJrTm90aWZpY2F0aW9uc1JlYWRCeUtleVJlcXVlc3QSCwoDa2V5GAEgASgJIkcKIk1hcmtOb3RpZmljYXRpb25zUmVhZEJ5S2V5UmVzcG9uc2USIQoDam9iGAEgASgLMhQubm90aWZpY2F0aW9uLnYxLkpvYiLWAQoDSm9iEgoKAmlkGAEgASgJEgwKBGtpbmQYAiABKAkSKAoFc3RhdGUYAyABKA4yGS5ub3RpZmljYXRpb24udjEuSm9iU3RhdGUSDQoFdG90YWwYBCABKAMSDAoEZG9uZRgFIAEoAxIOCgZmYWlsZWQYBiABKAMSLgoKY3JlYXRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqVwoKUmVhZEZpbHRlchIbChdSRUFEX0ZJTFRFUl9VTlNQRUNJRklFRBAAEhYKElJFQURfRklMVEVSX1VOUkVBRBABEhQKEFJFQURfRklMVEVSX1JFQUQQAipnCghKb2JTdGF0ZRIZChVKT0JfU1RBVEVfVU5TUEVDSUZJRUQQABIVChFKT0JfU1RBVEVfUEVORElORxABEhUKEUpPQl9TVEFURV9SVU5OSU5HEAISEgoOSk9CX1NUQVRFX0RPTkUQAzLXEAoTTm90aWZpY2F0aW9uU2VydmljZRKkAQoSQ3JlYXRlTm90aWZpY2F0aW9uEioubm90aWZpY2F0aW9uLnYxLkNyZWF0ZU5vdGlmaWNhdGlvblJlcXVlc3QaKy5ub3RpZmljYXRpb24udjEuQ3JlYXRlTm90aWZpY2F0aW9uUmVzcG9uc2UiNYLT5JMCLzoBKmIMbm90aWZpY2F0aW9uIhwvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9Ep8BChFMaXN0Tm90aWZpY2F0aW9ucxIpLm5vdGlmaWNhdGlvbi52MS5MaXN0Tm90aWZpY2F0aW9uc1JlcXVlc3QaKi5ub3RpZmljYXRpb24udjEuTGlzdE5vdGlmaWNhdGlvbnNSZXNwb25zZSIzgtPkkwItYg1ub3RpZmljYXRpb25zEhwvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9EpYBChNEZWxldGVOb3RpZmljYXRpb25zEisubm90aWZpY2F0aW9uLnYxLkRlbGV0ZU5vdGlmaWNhdGlvbnNSZXF1ZXN0Giwubm90aWZpY2F0aW9uLnYxLkRlbGV0ZU5vdGlmaWNhdGlvbnNSZXNwb25zZSIkgtPkkwIeKhwvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9EpoBChJDb3VudE5vdGlmaWNhdGlvbnMSKi5ub3RpZmljYXRpb24udjEuQ291bnROb3RpZmljYXRpb25zUmVxdWVzdBorLm5vdGlmaWNhdGlvbi52MS5Db3VudE5vdGlmaWNhdGlvbnNSZXNwb25zZSIrgtPkkwIlEiMvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9L2NvdW50cxKkAQoVTWFya05vdGlmaWNhdGlvbnNSZWFkEi0ubm90aWZpY2F0aW9uLnYxLk1hcmtOb3RpZmljYXRpb25zUmVhZFJlcXVlc3QaLi5ub3RpZmljYXRpb24udjEuTWFya05vdGlmaWNhdGlvbnNSZWFkUmVzcG9uc2UiLILT5JMCJjoBKiIhL3YxL25vdGlmaWNhdGlvbnMve3VzZXJuYW1lfS9yZWFkEqwBChdNYXJrTm90aWZpY2F0aW9uc1VucmVhZBIvLm5vdGlmaWNhdGlvbi52MS5NYXJrTm90aWZpY2F0aW9uc1VucmVhZFJlcXVlc3QaMC5ub3RpZmljYXRpb24udjEuTWFya05vdGlmaWNhdGlvbnNVbnJlYWRSZXNwb25zZSIugtPkkwIoOgEqIiMvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9L3VucmVhZBKkAQoUQXJjaGl2ZU5vdGlmaWNhdGlvbnMSLC5ub3RpZmljYXRpb24udjEuQXJjaGl2ZU5vdGlmaWNhdGlvbnNSZXF1ZXN0Gi0ubm90aWZpY2F0aW9uLnYxLkFyY2hpdmVOb3RpZmljYXRpb25zUmVzcG9uc2UiL4LT5JMCKToBKiIkL3YxL25vdGlmaWNhdGlvbnMve3VzZXJuYW1lfS9hcmNoaXZlEqwBChZVbmFyY2hpdmVOb3RpZmljYXRpb25zEi4ubm90aWZpY2F0aW9uLnYxLlVuYXJjaGl2ZU5vdGlmaWNhdGlvbnNSZXF1ZXN0Gi8ubm90aWZpY2F0aW9uLnYxLlVuYXJjaGl2ZU5vdGlmaWNhdGlvbnNSZXNwb25zZSIxgtPkkwIrOgEqIiYvdjEvbm90aWZpY2F0aW9ucy97dXNlcm5hbWV9L3VuYXJjaGl2ZRKkAQoVTWFya05vdGlmaWNhdGlvbnNTZWVuEi0ubm90aWZpY2F0aW9uLnYxLk1hcmtOb3RpZmljYXRpb25zU2VlblJlcXVlc3QaLi5ub3RpZmljYXRpb24udjEuTWFya05vdGlmaWNhdGlvbnNTZWVuUmVzcG9uc2UiLILT5JMCJjoBKiIhL3YxL25vdGlmaWNhdGlvbnMve3VzZXJuYW1lfS9zZWVuEo4BChNDcmVhdGVOb3RpZmljYXRpb25zEisubm90aWZpY2F0aW9uLnYxLkNyZWF0ZU5vdGlmaWNhdGlvbnNSZXF1ZXN0Giwubm90aWZpY2F0aW9uLnYxLkNyZWF0ZU5vdGlmaWNhdGlvbnNSZXNwb25zZSIcgtPkkwIWOgEqIhEvdjEvbm90aWZpY2F0aW9ucxKaAQoYVXBkYXRlTm90aWZpY2F0aW9uc0J5S2V5EjAubm90aWZpY2F0aW9uLnYxLlVwZGF0ZU5vdGlmaWNhdGlvbnNCeUtleVJlcXVlc3QaMS5ub3RpZmljYXRpb24udjEuVXBkYXRlTm90aWZpY2F0aW9uc0J5S2V5UmVzcG9uc2UiGYLT5JMCEzoBKjIOL3YxL2tleXMve2tleX0SlwEKGERlbGV0ZU5vdGlmaWNhdGlvbnNCeUtleRIwLm5vdGlmaWNhdGlvbi52MS5EZWxldGVOb3RpZmljYXRpb25zQnlLZXlSZXF1ZXN0GjEubm90aWZpY2F0aW9uLnYxLkRlbGV0ZU5vdGlmaWNhdGlvbnNCeUtleVJlc3BvbnNlIhaC0+STAhAqDi92MS9rZXlzL3trZXl9EqUBChpNYXJrTm90aWZpY2F0aW9uc1JlYWRCeUtleRIyLm5vdGlmaWNhdGlvbi52MS5NYXJrTm90aWZpY2F0aW9uc1JlYWRCeUtleVJlcXVlc3QaMy5ub3RpZmljYXRpb24udjEuTWFya05vdGlmaWNhdGlvbnNSZWFkQnlLZXlSZXNwb25zZSIegtPkkwIYOgEqIhMvdjEva2V5cy97a2V5fS9yZWFkYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_timestamp]);
 
 /**
  * One entry in a user's inbox. When it heads a rollup, `notifications` holds
@@ -70,6 +70,31 @@ export type Notification = Message<"notification.v1.Notification"> & {
    * @generated from field: repeated notification.v1.Notification notifications = 7;
    */
   notifications: Notification[];
+
+  /**
+   * Opened or acted on by the user. A rollup head is read only when every
+   * member is.
+   *
+   * @generated from field: bool read = 8;
+   */
+  read: boolean;
+
+  /**
+   * In the archive view rather than the inbox view. Members of one rollup
+   * always share it.
+   *
+   * @generated from field: bool archived = 9;
+   */
+  archived: boolean;
+
+  /**
+   * The producer's own name for this notification (e.g. `comment:8812`), shared
+   * by every user's copy; empty when none. Update, delete and mark read by key
+   * reach every copy.
+   *
+   * @generated from field: string key = 10;
+   */
+  key: string;
 };
 
 /**
@@ -78,6 +103,49 @@ export type Notification = Message<"notification.v1.Notification"> & {
  */
 export const NotificationSchema: GenMessage<Notification> = /*@__PURE__*/
   messageDesc(file_notification_v1_notification, 0);
+
+/**
+ * Which notifications a list or count covers. Filters select before rollups
+ * group: groups form within what the filter selected.
+ *
+ * @generated from message notification.v1.NotificationFilter
+ */
+export type NotificationFilter = Message<"notification.v1.NotificationFilter"> & {
+  /**
+   * Any of these categories; empty: every category.
+   *
+   * @generated from field: repeated string categories = 1;
+   */
+  categories: string[];
+
+  /**
+   * Read, unread, or both (unspecified).
+   *
+   * @generated from field: notification.v1.ReadFilter read = 2;
+   */
+  read: ReadFilter;
+
+  /**
+   * False: the inbox view; true: the archive view.
+   *
+   * @generated from field: bool archived = 3;
+   */
+  archived: boolean;
+
+  /**
+   * Every pair must match a notification's property exactly.
+   *
+   * @generated from field: map<string, string> properties = 4;
+   */
+  properties: { [key: string]: string };
+};
+
+/**
+ * Describes the message notification.v1.NotificationFilter.
+ * Use `create(NotificationFilterSchema)` to create a new message.
+ */
+export const NotificationFilterSchema: GenMessage<NotificationFilter> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 1);
 
 /**
  * @generated from message notification.v1.CreateNotificationRequest
@@ -110,6 +178,22 @@ export type CreateNotificationRequest = Message<"notification.v1.CreateNotificat
    * @generated from field: map<string, string> properties = 4;
    */
   properties: { [key: string]: string };
+
+  /**
+   * The producer's name for the notification, 1 to 128 characters; optional.
+   *
+   * @generated from field: string key = 5;
+   */
+  key: string;
+
+  /**
+   * 1 to 128 characters; optional. A retry with the same key for the same
+   * user within the idempotency window answers the first create's
+   * notification and writes nothing (REST: header `Idempotency-Key`).
+   *
+   * @generated from field: string idempotency_key = 6;
+   */
+  idempotencyKey: string;
 };
 
 /**
@@ -117,18 +201,34 @@ export type CreateNotificationRequest = Message<"notification.v1.CreateNotificat
  * Use `create(CreateNotificationRequestSchema)` to create a new message.
  */
 export const CreateNotificationRequestSchema: GenMessage<CreateNotificationRequest> = /*@__PURE__*/
-  messageDesc(file_notification_v1_notification, 1);
+  messageDesc(file_notification_v1_notification, 2);
 
 /**
  * @generated from message notification.v1.CreateNotificationResponse
  */
 export type CreateNotificationResponse = Message<"notification.v1.CreateNotificationResponse"> & {
   /**
-   * The stored notification, with its id and creation time.
+   * The stored notification, with its id and creation time; unset when suppressed.
    *
    * @generated from field: notification.v1.Notification notification = 1;
    */
   notification?: Notification | undefined;
+
+  /**
+   * True when the user muted the category in the inbox: nothing was stored
+   * or streamed.
+   *
+   * @generated from field: bool suppressed = 2;
+   */
+  suppressed: boolean;
+
+  /**
+   * True when this answers a retry of an earlier create with the same
+   * idempotency key (REST: header `Idempotent-Replayed: true`).
+   *
+   * @generated from field: bool replayed = 3;
+   */
+  replayed: boolean;
 };
 
 /**
@@ -136,7 +236,7 @@ export type CreateNotificationResponse = Message<"notification.v1.CreateNotifica
  * Use `create(CreateNotificationResponseSchema)` to create a new message.
  */
 export const CreateNotificationResponseSchema: GenMessage<CreateNotificationResponse> = /*@__PURE__*/
-  messageDesc(file_notification_v1_notification, 2);
+  messageDesc(file_notification_v1_notification, 3);
 
 /**
  * @generated from message notification.v1.ListNotificationsRequest
@@ -155,11 +255,19 @@ export type ListNotificationsRequest = Message<"notification.v1.ListNotification
   pageSize: number;
 
   /**
-   * The `next_page_token` of the previous page; empty for the first page.
+   * The `next_page_token` of the previous page; empty for the first page. A
+   * token belongs to the filter it was issued with.
    *
    * @generated from field: string page_token = 3;
    */
   pageToken: string;
+
+  /**
+   * What to list; unset: the inbox view, every category, read and unread.
+   *
+   * @generated from field: notification.v1.NotificationFilter filter = 4;
+   */
+  filter?: NotificationFilter | undefined;
 };
 
 /**
@@ -167,7 +275,7 @@ export type ListNotificationsRequest = Message<"notification.v1.ListNotification
  * Use `create(ListNotificationsRequestSchema)` to create a new message.
  */
 export const ListNotificationsRequestSchema: GenMessage<ListNotificationsRequest> = /*@__PURE__*/
-  messageDesc(file_notification_v1_notification, 3);
+  messageDesc(file_notification_v1_notification, 4);
 
 /**
  * @generated from message notification.v1.ListNotificationsResponse
@@ -200,7 +308,7 @@ export type ListNotificationsResponse = Message<"notification.v1.ListNotificatio
  * Use `create(ListNotificationsResponseSchema)` to create a new message.
  */
 export const ListNotificationsResponseSchema: GenMessage<ListNotificationsResponse> = /*@__PURE__*/
-  messageDesc(file_notification_v1_notification, 4);
+  messageDesc(file_notification_v1_notification, 5);
 
 /**
  * @generated from message notification.v1.DeleteNotificationsRequest
@@ -234,7 +342,7 @@ export type DeleteNotificationsRequest = Message<"notification.v1.DeleteNotifica
  * Use `create(DeleteNotificationsRequestSchema)` to create a new message.
  */
 export const DeleteNotificationsRequestSchema: GenMessage<DeleteNotificationsRequest> = /*@__PURE__*/
-  messageDesc(file_notification_v1_notification, 5);
+  messageDesc(file_notification_v1_notification, 6);
 
 /**
  * @generated from message notification.v1.DeleteNotificationsResponse
@@ -247,7 +355,688 @@ export type DeleteNotificationsResponse = Message<"notification.v1.DeleteNotific
  * Use `create(DeleteNotificationsResponseSchema)` to create a new message.
  */
 export const DeleteNotificationsResponseSchema: GenMessage<DeleteNotificationsResponse> = /*@__PURE__*/
-  messageDesc(file_notification_v1_notification, 6);
+  messageDesc(file_notification_v1_notification, 7);
+
+/**
+ * @generated from message notification.v1.CountNotificationsRequest
+ */
+export type CountNotificationsRequest = Message<"notification.v1.CountNotificationsRequest"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * What to count, as ListNotifications would list it.
+   *
+   * @generated from field: notification.v1.NotificationFilter filter = 2;
+   */
+  filter?: NotificationFilter | undefined;
+};
+
+/**
+ * Describes the message notification.v1.CountNotificationsRequest.
+ * Use `create(CountNotificationsRequestSchema)` to create a new message.
+ */
+export const CountNotificationsRequestSchema: GenMessage<CountNotificationsRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 8);
+
+/**
+ * @generated from message notification.v1.CountNotificationsResponse
+ */
+export type CountNotificationsResponse = Message<"notification.v1.CountNotificationsResponse"> & {
+  /**
+   * Top-level items (a rollup counts as one).
+   *
+   * @generated from field: int32 total = 1;
+   */
+  total: number;
+
+  /**
+   * How many of them are unseen.
+   *
+   * @generated from field: int32 unseen = 2;
+   */
+  unseen: number;
+
+  /**
+   * How many of them are unread.
+   *
+   * @generated from field: int32 unread = 3;
+   */
+  unread: number;
+};
+
+/**
+ * Describes the message notification.v1.CountNotificationsResponse.
+ * Use `create(CountNotificationsResponseSchema)` to create a new message.
+ */
+export const CountNotificationsResponseSchema: GenMessage<CountNotificationsResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 9);
+
+/**
+ * @generated from message notification.v1.MarkNotificationsReadRequest
+ */
+export type MarkNotificationsReadRequest = Message<"notification.v1.MarkNotificationsReadRequest"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * At most 1000 ids; unknown ids are ignored. Empty only together with `all`.
+   *
+   * @generated from field: repeated string ids = 2;
+   */
+  ids: string[];
+
+  /**
+   * True marks every notification that matches `filter`; `ids` must then be empty.
+   *
+   * @generated from field: bool all = 3;
+   */
+  all: boolean;
+
+  /**
+   * With `all`: which notifications; unset: the inbox view.
+   *
+   * @generated from field: notification.v1.NotificationFilter filter = 4;
+   */
+  filter?: NotificationFilter | undefined;
+};
+
+/**
+ * Describes the message notification.v1.MarkNotificationsReadRequest.
+ * Use `create(MarkNotificationsReadRequestSchema)` to create a new message.
+ */
+export const MarkNotificationsReadRequestSchema: GenMessage<MarkNotificationsReadRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 10);
+
+/**
+ * @generated from message notification.v1.MarkNotificationsReadResponse
+ */
+export type MarkNotificationsReadResponse = Message<"notification.v1.MarkNotificationsReadResponse"> & {
+};
+
+/**
+ * Describes the message notification.v1.MarkNotificationsReadResponse.
+ * Use `create(MarkNotificationsReadResponseSchema)` to create a new message.
+ */
+export const MarkNotificationsReadResponseSchema: GenMessage<MarkNotificationsReadResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 11);
+
+/**
+ * @generated from message notification.v1.MarkNotificationsUnreadRequest
+ */
+export type MarkNotificationsUnreadRequest = Message<"notification.v1.MarkNotificationsUnreadRequest"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * 1 to 1000 ids; unknown ids are ignored.
+   *
+   * @generated from field: repeated string ids = 2;
+   */
+  ids: string[];
+};
+
+/**
+ * Describes the message notification.v1.MarkNotificationsUnreadRequest.
+ * Use `create(MarkNotificationsUnreadRequestSchema)` to create a new message.
+ */
+export const MarkNotificationsUnreadRequestSchema: GenMessage<MarkNotificationsUnreadRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 12);
+
+/**
+ * @generated from message notification.v1.MarkNotificationsUnreadResponse
+ */
+export type MarkNotificationsUnreadResponse = Message<"notification.v1.MarkNotificationsUnreadResponse"> & {
+};
+
+/**
+ * Describes the message notification.v1.MarkNotificationsUnreadResponse.
+ * Use `create(MarkNotificationsUnreadResponseSchema)` to create a new message.
+ */
+export const MarkNotificationsUnreadResponseSchema: GenMessage<MarkNotificationsUnreadResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 13);
+
+/**
+ * @generated from message notification.v1.ArchiveNotificationsRequest
+ */
+export type ArchiveNotificationsRequest = Message<"notification.v1.ArchiveNotificationsRequest"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * At most 1000 ids; unknown ids are ignored. Empty only together with `all`.
+   *
+   * @generated from field: repeated string ids = 2;
+   */
+  ids: string[];
+
+  /**
+   * True archives every notification that matches `filter`; `ids` must then be empty.
+   *
+   * @generated from field: bool all = 3;
+   */
+  all: boolean;
+
+  /**
+   * With `all`: which notifications; unset: the inbox view.
+   *
+   * @generated from field: notification.v1.NotificationFilter filter = 4;
+   */
+  filter?: NotificationFilter | undefined;
+};
+
+/**
+ * Describes the message notification.v1.ArchiveNotificationsRequest.
+ * Use `create(ArchiveNotificationsRequestSchema)` to create a new message.
+ */
+export const ArchiveNotificationsRequestSchema: GenMessage<ArchiveNotificationsRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 14);
+
+/**
+ * @generated from message notification.v1.ArchiveNotificationsResponse
+ */
+export type ArchiveNotificationsResponse = Message<"notification.v1.ArchiveNotificationsResponse"> & {
+};
+
+/**
+ * Describes the message notification.v1.ArchiveNotificationsResponse.
+ * Use `create(ArchiveNotificationsResponseSchema)` to create a new message.
+ */
+export const ArchiveNotificationsResponseSchema: GenMessage<ArchiveNotificationsResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 15);
+
+/**
+ * @generated from message notification.v1.UnarchiveNotificationsRequest
+ */
+export type UnarchiveNotificationsRequest = Message<"notification.v1.UnarchiveNotificationsRequest"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * 1 to 1000 ids; unknown ids are ignored.
+   *
+   * @generated from field: repeated string ids = 2;
+   */
+  ids: string[];
+};
+
+/**
+ * Describes the message notification.v1.UnarchiveNotificationsRequest.
+ * Use `create(UnarchiveNotificationsRequestSchema)` to create a new message.
+ */
+export const UnarchiveNotificationsRequestSchema: GenMessage<UnarchiveNotificationsRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 16);
+
+/**
+ * @generated from message notification.v1.UnarchiveNotificationsResponse
+ */
+export type UnarchiveNotificationsResponse = Message<"notification.v1.UnarchiveNotificationsResponse"> & {
+};
+
+/**
+ * Describes the message notification.v1.UnarchiveNotificationsResponse.
+ * Use `create(UnarchiveNotificationsResponseSchema)` to create a new message.
+ */
+export const UnarchiveNotificationsResponseSchema: GenMessage<UnarchiveNotificationsResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 17);
+
+/**
+ * @generated from message notification.v1.MarkNotificationsSeenRequest
+ */
+export type MarkNotificationsSeenRequest = Message<"notification.v1.MarkNotificationsSeenRequest"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * A notification id; empty: the newest notification.
+   *
+   * @generated from field: string up_to = 2;
+   */
+  upTo: string;
+};
+
+/**
+ * Describes the message notification.v1.MarkNotificationsSeenRequest.
+ * Use `create(MarkNotificationsSeenRequestSchema)` to create a new message.
+ */
+export const MarkNotificationsSeenRequestSchema: GenMessage<MarkNotificationsSeenRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 18);
+
+/**
+ * @generated from message notification.v1.MarkNotificationsSeenResponse
+ */
+export type MarkNotificationsSeenResponse = Message<"notification.v1.MarkNotificationsSeenResponse"> & {
+  /**
+   * The cursor after the call (it never moves backwards).
+   *
+   * @generated from field: string cursor = 1;
+   */
+  cursor: string;
+};
+
+/**
+ * Describes the message notification.v1.MarkNotificationsSeenResponse.
+ * Use `create(MarkNotificationsSeenResponseSchema)` to create a new message.
+ */
+export const MarkNotificationsSeenResponseSchema: GenMessage<MarkNotificationsSeenResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 19);
+
+/**
+ * @generated from message notification.v1.CreateNotificationsRequest
+ */
+export type CreateNotificationsRequest = Message<"notification.v1.CreateNotificationsRequest"> & {
+  /**
+   * 1 to 1000 users, each receiving its own copy.
+   *
+   * @generated from field: repeated string usernames = 1;
+   */
+  usernames: string[];
+
+  /**
+   * @generated from field: string category = 2;
+   */
+  category: string;
+
+  /**
+   * @generated from field: string message = 3;
+   */
+  message: string;
+
+  /**
+   * @generated from field: map<string, string> properties = 4;
+   */
+  properties: { [key: string]: string };
+
+  /**
+   * The producer's name for the notification, shared by every copy; optional.
+   *
+   * @generated from field: string key = 5;
+   */
+  key: string;
+
+  /**
+   * Optional; applies per user, as in CreateNotificationRequest.
+   *
+   * @generated from field: string idempotency_key = 6;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message notification.v1.CreateNotificationsRequest.
+ * Use `create(CreateNotificationsRequestSchema)` to create a new message.
+ */
+export const CreateNotificationsRequestSchema: GenMessage<CreateNotificationsRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 20);
+
+/**
+ * @generated from message notification.v1.CreateNotificationsResponse
+ */
+export type CreateNotificationsResponse = Message<"notification.v1.CreateNotificationsResponse"> & {
+  /**
+   * One result per requested user, in request order.
+   *
+   * @generated from field: repeated notification.v1.RecipientResult results = 1;
+   */
+  results: RecipientResult[];
+};
+
+/**
+ * Describes the message notification.v1.CreateNotificationsResponse.
+ * Use `create(CreateNotificationsResponseSchema)` to create a new message.
+ */
+export const CreateNotificationsResponseSchema: GenMessage<CreateNotificationsResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 21);
+
+/**
+ * What a fan-out did for one user.
+ *
+ * @generated from message notification.v1.RecipientResult
+ */
+export type RecipientResult = Message<"notification.v1.RecipientResult"> & {
+  /**
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * The user's copy; unset when suppressed or failed.
+   *
+   * @generated from field: notification.v1.Notification notification = 2;
+   */
+  notification?: Notification | undefined;
+
+  /**
+   * True when the user muted the category: nothing stored or streamed.
+   *
+   * @generated from field: bool suppressed = 3;
+   */
+  suppressed: boolean;
+
+  /**
+   * True when an earlier create with the same idempotency key made the copy.
+   *
+   * @generated from field: bool replayed = 4;
+   */
+  replayed: boolean;
+
+  /**
+   * Why this user got nothing; unset on success.
+   *
+   * @generated from field: notification.v1.RecipientError error = 5;
+   */
+  error?: RecipientError | undefined;
+};
+
+/**
+ * Describes the message notification.v1.RecipientResult.
+ * Use `create(RecipientResultSchema)` to create a new message.
+ */
+export const RecipientResultSchema: GenMessage<RecipientResult> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 22);
+
+/**
+ * An error that concerns one recipient of a batch.
+ *
+ * @generated from message notification.v1.RecipientError
+ */
+export type RecipientError = Message<"notification.v1.RecipientError"> & {
+  /**
+   * The Connect code name, e.g. `invalid_argument`, `unavailable`.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * What was wrong, naming the field.
+   *
+   * @generated from field: string message = 2;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message notification.v1.RecipientError.
+ * Use `create(RecipientErrorSchema)` to create a new message.
+ */
+export const RecipientErrorSchema: GenMessage<RecipientError> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 23);
+
+/**
+ * @generated from message notification.v1.UpdateNotificationsByKeyRequest
+ */
+export type UpdateNotificationsByKeyRequest = Message<"notification.v1.UpdateNotificationsByKeyRequest"> & {
+  /**
+   * 1 to 128 characters.
+   *
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * The new message, 1 to 255 characters; unset: unchanged.
+   *
+   * @generated from field: optional string message = 2;
+   */
+  message?: string | undefined;
+
+  /**
+   * Properties to set or overwrite.
+   *
+   * @generated from field: map<string, string> properties = 3;
+   */
+  properties: { [key: string]: string };
+
+  /**
+   * Property keys to remove.
+   *
+   * @generated from field: repeated string remove_properties = 4;
+   */
+  removeProperties: string[];
+};
+
+/**
+ * Describes the message notification.v1.UpdateNotificationsByKeyRequest.
+ * Use `create(UpdateNotificationsByKeyRequestSchema)` to create a new message.
+ */
+export const UpdateNotificationsByKeyRequestSchema: GenMessage<UpdateNotificationsByKeyRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 24);
+
+/**
+ * @generated from message notification.v1.UpdateNotificationsByKeyResponse
+ */
+export type UpdateNotificationsByKeyResponse = Message<"notification.v1.UpdateNotificationsByKeyResponse"> & {
+  /**
+   * The durable job that reaches every copy (it may be done already).
+   *
+   * @generated from field: notification.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+};
+
+/**
+ * Describes the message notification.v1.UpdateNotificationsByKeyResponse.
+ * Use `create(UpdateNotificationsByKeyResponseSchema)` to create a new message.
+ */
+export const UpdateNotificationsByKeyResponseSchema: GenMessage<UpdateNotificationsByKeyResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 25);
+
+/**
+ * @generated from message notification.v1.DeleteNotificationsByKeyRequest
+ */
+export type DeleteNotificationsByKeyRequest = Message<"notification.v1.DeleteNotificationsByKeyRequest"> & {
+  /**
+   * @generated from field: string key = 1;
+   */
+  key: string;
+};
+
+/**
+ * Describes the message notification.v1.DeleteNotificationsByKeyRequest.
+ * Use `create(DeleteNotificationsByKeyRequestSchema)` to create a new message.
+ */
+export const DeleteNotificationsByKeyRequestSchema: GenMessage<DeleteNotificationsByKeyRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 26);
+
+/**
+ * @generated from message notification.v1.DeleteNotificationsByKeyResponse
+ */
+export type DeleteNotificationsByKeyResponse = Message<"notification.v1.DeleteNotificationsByKeyResponse"> & {
+  /**
+   * @generated from field: notification.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+};
+
+/**
+ * Describes the message notification.v1.DeleteNotificationsByKeyResponse.
+ * Use `create(DeleteNotificationsByKeyResponseSchema)` to create a new message.
+ */
+export const DeleteNotificationsByKeyResponseSchema: GenMessage<DeleteNotificationsByKeyResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 27);
+
+/**
+ * @generated from message notification.v1.MarkNotificationsReadByKeyRequest
+ */
+export type MarkNotificationsReadByKeyRequest = Message<"notification.v1.MarkNotificationsReadByKeyRequest"> & {
+  /**
+   * @generated from field: string key = 1;
+   */
+  key: string;
+};
+
+/**
+ * Describes the message notification.v1.MarkNotificationsReadByKeyRequest.
+ * Use `create(MarkNotificationsReadByKeyRequestSchema)` to create a new message.
+ */
+export const MarkNotificationsReadByKeyRequestSchema: GenMessage<MarkNotificationsReadByKeyRequest> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 28);
+
+/**
+ * @generated from message notification.v1.MarkNotificationsReadByKeyResponse
+ */
+export type MarkNotificationsReadByKeyResponse = Message<"notification.v1.MarkNotificationsReadByKeyResponse"> & {
+  /**
+   * @generated from field: notification.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+};
+
+/**
+ * Describes the message notification.v1.MarkNotificationsReadByKeyResponse.
+ * Use `create(MarkNotificationsReadByKeyResponseSchema)` to create a new message.
+ */
+export const MarkNotificationsReadByKeyResponseSchema: GenMessage<MarkNotificationsReadByKeyResponse> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 29);
+
+/**
+ * A durable background job: a topic publish or a change by key. Any instance
+ * carries it out; it survives crashes.
+ *
+ * @generated from message notification.v1.Job
+ */
+export type Job = Message<"notification.v1.Job"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * What the job does: `publish_to_topic`, `update_by_key`, `delete_by_key`, `read_by_key`.
+   *
+   * @generated from field: string kind = 2;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: notification.v1.JobState state = 3;
+   */
+  state: JobState;
+
+  /**
+   * Recipients (or copies) the job covers, once known.
+   *
+   * @generated from field: int64 total = 4;
+   */
+  total: bigint;
+
+  /**
+   * Recipients done so far (stored, updated, or suppressed by preferences).
+   *
+   * @generated from field: int64 done = 5;
+   */
+  done: bigint;
+
+  /**
+   * Recipients that could not be done.
+   *
+   * @generated from field: int64 failed = 6;
+   */
+  failed: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 7;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp updated_at = 8;
+   */
+  updatedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message notification.v1.Job.
+ * Use `create(JobSchema)` to create a new message.
+ */
+export const JobSchema: GenMessage<Job> = /*@__PURE__*/
+  messageDesc(file_notification_v1_notification, 30);
+
+/**
+ * Which read state a filter selects.
+ *
+ * @generated from enum notification.v1.ReadFilter
+ */
+export enum ReadFilter {
+  /**
+   * Read and unread alike.
+   *
+   * @generated from enum value: READ_FILTER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Only notifications not read.
+   *
+   * @generated from enum value: READ_FILTER_UNREAD = 1;
+   */
+  UNREAD = 1,
+
+  /**
+   * Only notifications read.
+   *
+   * @generated from enum value: READ_FILTER_READ = 2;
+   */
+  READ = 2,
+}
+
+/**
+ * Describes the enum notification.v1.ReadFilter.
+ */
+export const ReadFilterSchema: GenEnum<ReadFilter> = /*@__PURE__*/
+  enumDesc(file_notification_v1_notification, 0);
+
+/**
+ * Where a job is in its life.
+ *
+ * @generated from enum notification.v1.JobState
+ */
+export enum JobState {
+  /**
+   * @generated from enum value: JOB_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Recorded, not yet taken by an instance.
+   *
+   * @generated from enum value: JOB_STATE_PENDING = 1;
+   */
+  PENDING = 1,
+
+  /**
+   * Being carried out.
+   *
+   * @generated from enum value: JOB_STATE_RUNNING = 2;
+   */
+  RUNNING = 2,
+
+  /**
+   * Finished; `failed` says whether some recipients were not reached.
+   *
+   * @generated from enum value: JOB_STATE_DONE = 3;
+   */
+  DONE = 3,
+}
+
+/**
+ * Describes the enum notification.v1.JobState.
+ */
+export const JobStateSchema: GenEnum<JobState> = /*@__PURE__*/
+  enumDesc(file_notification_v1_notification, 1);
 
 /**
  * Sends notifications to users and reads their inboxes.
@@ -286,6 +1075,111 @@ export const NotificationService: GenService<{
     methodKind: "unary";
     input: typeof DeleteNotificationsRequestSchema;
     output: typeof DeleteNotificationsResponseSchema;
+  },
+  /**
+   * Counts what paging ListNotifications with the same filter would return:
+   * top-level items (a rollup counts as one), how many are unseen, how many unread.
+   *
+   * @generated from rpc notification.v1.NotificationService.CountNotifications
+   */
+  countNotifications: {
+    methodKind: "unary";
+    input: typeof CountNotificationsRequestSchema;
+    output: typeof CountNotificationsResponseSchema;
+  },
+  /**
+   * Marks the given notifications read, or with `all` every one that matches
+   * the filter when the request is handled (one write, whatever the inbox size).
+   *
+   * @generated from rpc notification.v1.NotificationService.MarkNotificationsRead
+   */
+  markNotificationsRead: {
+    methodKind: "unary";
+    input: typeof MarkNotificationsReadRequestSchema;
+    output: typeof MarkNotificationsReadResponseSchema;
+  },
+  /**
+   * Marks the given notifications unread.
+   *
+   * @generated from rpc notification.v1.NotificationService.MarkNotificationsUnread
+   */
+  markNotificationsUnread: {
+    methodKind: "unary";
+    input: typeof MarkNotificationsUnreadRequestSchema;
+    output: typeof MarkNotificationsUnreadResponseSchema;
+  },
+  /**
+   * Moves the given notifications, or with `all` every one that matches the
+   * filter, to the archive view.
+   *
+   * @generated from rpc notification.v1.NotificationService.ArchiveNotifications
+   */
+  archiveNotifications: {
+    methodKind: "unary";
+    input: typeof ArchiveNotificationsRequestSchema;
+    output: typeof ArchiveNotificationsResponseSchema;
+  },
+  /**
+   * Moves the given notifications back to the inbox view.
+   *
+   * @generated from rpc notification.v1.NotificationService.UnarchiveNotifications
+   */
+  unarchiveNotifications: {
+    methodKind: "unary";
+    input: typeof UnarchiveNotificationsRequestSchema;
+    output: typeof UnarchiveNotificationsResponseSchema;
+  },
+  /**
+   * Moves the seen cursor to `up_to` (empty: the newest notification), never backwards.
+   *
+   * @generated from rpc notification.v1.NotificationService.MarkNotificationsSeen
+   */
+  markNotificationsSeen: {
+    methodKind: "unary";
+    input: typeof MarkNotificationsSeenRequestSchema;
+    output: typeof MarkNotificationsSeenResponseSchema;
+  },
+  /**
+   * Sends one notification to up to 1000 users, each with its own id, and
+   * answers a result per user: a bad username fails only its own entry.
+   *
+   * @generated from rpc notification.v1.NotificationService.CreateNotifications
+   */
+  createNotifications: {
+    methodKind: "unary";
+    input: typeof CreateNotificationsRequestSchema;
+    output: typeof CreateNotificationsResponseSchema;
+  },
+  /**
+   * Changes the message and/or properties of every copy of the notifications
+   * with this key, for every user who has one, in place (ids unchanged).
+   *
+   * @generated from rpc notification.v1.NotificationService.UpdateNotificationsByKey
+   */
+  updateNotificationsByKey: {
+    methodKind: "unary";
+    input: typeof UpdateNotificationsByKeyRequestSchema;
+    output: typeof UpdateNotificationsByKeyResponseSchema;
+  },
+  /**
+   * Deletes every copy of the notifications with this key (a retraction).
+   *
+   * @generated from rpc notification.v1.NotificationService.DeleteNotificationsByKey
+   */
+  deleteNotificationsByKey: {
+    methodKind: "unary";
+    input: typeof DeleteNotificationsByKeyRequestSchema;
+    output: typeof DeleteNotificationsByKeyResponseSchema;
+  },
+  /**
+   * Marks every copy of the notifications with this key read.
+   *
+   * @generated from rpc notification.v1.NotificationService.MarkNotificationsReadByKey
+   */
+  markNotificationsReadByKey: {
+    methodKind: "unary";
+    input: typeof MarkNotificationsReadByKeyRequestSchema;
+    output: typeof MarkNotificationsReadByKeyResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_notification_v1_notification, 0);

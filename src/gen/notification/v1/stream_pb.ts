@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Notification } from "./notification_pb.js";
+import type { Notification, NotificationFilter } from "./notification_pb.js";
 import { file_notification_v1_notification } from "./notification_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/v1/stream.proto.
  */
 export const file_notification_v1_stream: GenFile = /*@__PURE__*/
-  fileDesc("Chxub3RpZmljYXRpb24vdjEvc3RyZWFtLnByb3RvEg9ub3RpZmljYXRpb24udjEiMwoQU3Vic2NyaWJlUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRINCgVhZnRlchgCIAEoCSKmAgoRU3Vic2NyaWJlUmVzcG9uc2USLAoFc3RhdGUYASABKAsyGy5ub3RpZmljYXRpb24udjEuSW5ib3hTdGF0ZUgAEjUKDG5vdGlmaWNhdGlvbhgCIAEoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25IABI4CgdkZWxldGVkGAMgASgLMiUubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbnNEZWxldGVkSAASOAoHY2xlYXJlZBgEIAEoCzIlLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25zQ2xlYXJlZEgAEi8KCWhlYXJ0YmVhdBgFIAEoCzIaLm5vdGlmaWNhdGlvbi52MS5IZWFydGJlYXRIAEIHCgVldmVudCI1CgpJbmJveFN0YXRlEhQKDHVuc2Vlbl9jb3VudBgBIAEoBRIRCgluZXdlc3RfaWQYAiABKAkiIwoUTm90aWZpY2F0aW9uc0RlbGV0ZWQSCwoDaWRzGAEgAygJIjIKFE5vdGlmaWNhdGlvbnNDbGVhcmVkEg0KBXVwX3RvGAEgASgJEgsKA2lkcxgCIAMoCSI1CglIZWFydGJlYXQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAyZQoNU3RyZWFtU2VydmljZRJUCglTdWJzY3JpYmUSIS5ub3RpZmljYXRpb24udjEuU3Vic2NyaWJlUmVxdWVzdBoiLm5vdGlmaWNhdGlvbi52MS5TdWJzY3JpYmVSZXNwb25zZTABYgZwcm90bzM", [file_google_protobuf_timestamp, file_notification_v1_notification]);
+  fileDesc("Chxub3RpZmljYXRpb24vdjEvc3RyZWFtLnByb3RvEg9ub3RpZmljYXRpb24udjEiMwoQU3Vic2NyaWJlUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRINCgVhZnRlchgCIAEoCSLaBQoRU3Vic2NyaWJlUmVzcG9uc2USLAoFc3RhdGUYASABKAsyGy5ub3RpZmljYXRpb24udjEuSW5ib3hTdGF0ZUgAEjUKDG5vdGlmaWNhdGlvbhgCIAEoCzIdLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25IABI4CgdkZWxldGVkGAMgASgLMiUubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbnNEZWxldGVkSAASOAoHY2xlYXJlZBgEIAEoCzIlLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25zQ2xlYXJlZEgAEi8KCWhlYXJ0YmVhdBgFIAEoCzIaLm5vdGlmaWNhdGlvbi52MS5IZWFydGJlYXRIABIyCgRyZWFkGAYgASgLMiIubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbnNSZWFkSAASOQoIcmVhZF9hbGwYByABKAsyJS5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uc1JlYWRBbGxIABI6CghhcmNoaXZlZBgIIAEoCzImLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25zQXJjaGl2ZWRIABJBCgxhcmNoaXZlZF9hbGwYCSABKAsyKS5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uc0FyY2hpdmVkQWxsSAASLAoEc2VlbhgKIAEoCzIcLm5vdGlmaWNhdGlvbi52MS5DdXJzb3JNb3ZlZEgAEjcKB3VwZGF0ZWQYCyABKAsyJC5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uVXBkYXRlZEgAEi8KCWJyb2FkY2FzdBgMIAEoCzIaLm5vdGlmaWNhdGlvbi52MS5Ccm9hZGNhc3RIABIsCgZjb3VudHMYDSABKAsyHC5ub3RpZmljYXRpb24udjEuSW5ib3hDb3VudHNCBwoFZXZlbnQiPAoLSW5ib3hDb3VudHMSDQoFdG90YWwYASABKAUSDgoGdW5zZWVuGAIgASgFEg4KBnVucmVhZBgDIAEoBSKAAQoKSW5ib3hTdGF0ZRIUCgx1bnNlZW5fY291bnQYASABKAUSEQoJbmV3ZXN0X2lkGAIgASgJEhMKC3RvdGFsX2NvdW50GAMgASgFEhQKDHVucmVhZF9jb3VudBgEIAEoBRIOCgZjdXJzb3IYBSABKAkSDgoGcmVzeW5jGAYgASgIIi4KEU5vdGlmaWNhdGlvbnNSZWFkEgsKA2lkcxgBIAMoCRIMCgRyZWFkGAIgASgIIloKFE5vdGlmaWNhdGlvbnNSZWFkQWxsEg0KBXVwX3RvGAEgASgJEjMKBmZpbHRlchgCIAEoCzIjLm5vdGlmaWNhdGlvbi52MS5Ob3RpZmljYXRpb25GaWx0ZXIiNgoVTm90aWZpY2F0aW9uc0FyY2hpdmVkEgsKA2lkcxgBIAMoCRIQCghhcmNoaXZlZBgCIAEoCCJeChhOb3RpZmljYXRpb25zQXJjaGl2ZWRBbGwSDQoFdXBfdG8YASABKAkSMwoGZmlsdGVyGAIgASgLMiMubm90aWZpY2F0aW9uLnYxLk5vdGlmaWNhdGlvbkZpbHRlciIdCgtDdXJzb3JNb3ZlZBIOCgZjdXJzb3IYASABKAkiSgoTTm90aWZpY2F0aW9uVXBkYXRlZBIzCgxub3RpZmljYXRpb24YASABKAsyHS5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uIt0BCglCcm9hZGNhc3QSDQoFdG9waWMYASABKAkSEAoIY2F0ZWdvcnkYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRI+Cgpwcm9wZXJ0aWVzGAQgAygLMioubm90aWZpY2F0aW9uLnYxLkJyb2FkY2FzdC5Qcm9wZXJ0aWVzRW50cnkSKwoHc2VudF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAaMQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiIwoUTm90aWZpY2F0aW9uc0RlbGV0ZWQSCwoDaWRzGAEgAygJIjIKFE5vdGlmaWNhdGlvbnNDbGVhcmVkEg0KBXVwX3RvGAEgASgJEgsKA2lkcxgCIAMoCSI1CglIZWFydGJlYXQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAyZQoNU3RyZWFtU2VydmljZRJUCglTdWJzY3JpYmUSIS5ub3RpZmljYXRpb24udjEuU3Vic2NyaWJlUmVxdWVzdBoiLm5vdGlmaWNhdGlvbi52MS5TdWJzY3JpYmVSZXNwb25zZTABYgZwcm90bzM", [file_google_protobuf_timestamp, file_notification_v1_notification]);
 
 /**
  * @generated from message notification.v1.SubscribeRequest
@@ -90,7 +90,71 @@ export type SubscribeResponse = Message<"notification.v1.SubscribeResponse"> & {
      */
     value: Heartbeat;
     case: "heartbeat";
+  } | {
+    /**
+     * Notifications marked read or unread.
+     *
+     * @generated from field: notification.v1.NotificationsRead read = 6;
+     */
+    value: NotificationsRead;
+    case: "read";
+  } | {
+    /**
+     * A mark-all-read.
+     *
+     * @generated from field: notification.v1.NotificationsReadAll read_all = 7;
+     */
+    value: NotificationsReadAll;
+    case: "readAll";
+  } | {
+    /**
+     * Notifications archived or unarchived.
+     *
+     * @generated from field: notification.v1.NotificationsArchived archived = 8;
+     */
+    value: NotificationsArchived;
+    case: "archived";
+  } | {
+    /**
+     * An archive-all.
+     *
+     * @generated from field: notification.v1.NotificationsArchivedAll archived_all = 9;
+     */
+    value: NotificationsArchivedAll;
+    case: "archivedAll";
+  } | {
+    /**
+     * The seen cursor moved.
+     *
+     * @generated from field: notification.v1.CursorMoved seen = 10;
+     */
+    value: CursorMoved;
+    case: "seen";
+  } | {
+    /**
+     * A notification's message or properties changed (update by key).
+     *
+     * @generated from field: notification.v1.NotificationUpdated updated = 11;
+     */
+    value: NotificationUpdated;
+    case: "updated";
+  } | {
+    /**
+     * A live-only message to a topic's subscribers; never stored.
+     *
+     * @generated from field: notification.v1.Broadcast broadcast = 12;
+     */
+    value: Broadcast;
+    case: "broadcast";
   } | { case: undefined; value?: undefined };
+
+  /**
+   * The inbox view's counts after this event; set on every event but
+   * `state` (which carries them itself) and `heartbeat`.
+   *
+   * @generated from field: notification.v1.InboxCounts counts = 13;
+   */
+  counts?: InboxCounts | undefined;
 };
 
 /**
@@ -101,11 +165,40 @@ export const SubscribeResponseSchema: GenMessage<SubscribeResponse> = /*@__PURE_
   messageDesc(file_notification_v1_stream, 1);
 
 /**
+ * The inbox view's counts, as CountNotifications answers them with no filter.
+ *
+ * @generated from message notification.v1.InboxCounts
+ */
+export type InboxCounts = Message<"notification.v1.InboxCounts"> & {
+  /**
+   * @generated from field: int32 total = 1;
+   */
+  total: number;
+
+  /**
+   * @generated from field: int32 unseen = 2;
+   */
+  unseen: number;
+
+  /**
+   * @generated from field: int32 unread = 3;
+   */
+  unread: number;
+};
+
+/**
+ * Describes the message notification.v1.InboxCounts.
+ * Use `create(InboxCountsSchema)` to create a new message.
+ */
+export const InboxCountsSchema: GenMessage<InboxCounts> = /*@__PURE__*/
+  messageDesc(file_notification_v1_stream, 2);
+
+/**
  * @generated from message notification.v1.InboxState
  */
 export type InboxState = Message<"notification.v1.InboxState"> & {
   /**
-   * How many stored notifications are newer than the cursor.
+   * How many top-level items of the inbox view are newer than the cursor.
    *
    * @generated from field: int32 unseen_count = 1;
    */
@@ -117,6 +210,35 @@ export type InboxState = Message<"notification.v1.InboxState"> & {
    * @generated from field: string newest_id = 2;
    */
   newestId: string;
+
+  /**
+   * Top-level items of the inbox view (a rollup counts as one).
+   *
+   * @generated from field: int32 total_count = 3;
+   */
+  totalCount: number;
+
+  /**
+   * How many of them are unread.
+   *
+   * @generated from field: int32 unread_count = 4;
+   */
+  unreadCount: number;
+
+  /**
+   * The seen cursor; empty when the user never saw anything.
+   *
+   * @generated from field: string cursor = 5;
+   */
+  cursor: string;
+
+  /**
+   * True on a resumed stream when the server cannot tell what changed since
+   * `after`: the client re-lists instead of applying replayed events.
+   *
+   * @generated from field: bool resync = 6;
+   */
+  resync: boolean;
 };
 
 /**
@@ -124,7 +246,184 @@ export type InboxState = Message<"notification.v1.InboxState"> & {
  * Use `create(InboxStateSchema)` to create a new message.
  */
 export const InboxStateSchema: GenMessage<InboxState> = /*@__PURE__*/
-  messageDesc(file_notification_v1_stream, 2);
+  messageDesc(file_notification_v1_stream, 3);
+
+/**
+ * Notifications whose read state changed.
+ *
+ * @generated from message notification.v1.NotificationsRead
+ */
+export type NotificationsRead = Message<"notification.v1.NotificationsRead"> & {
+  /**
+   * @generated from field: repeated string ids = 1;
+   */
+  ids: string[];
+
+  /**
+   * The new state.
+   *
+   * @generated from field: bool read = 2;
+   */
+  read: boolean;
+};
+
+/**
+ * Describes the message notification.v1.NotificationsRead.
+ * Use `create(NotificationsReadSchema)` to create a new message.
+ */
+export const NotificationsReadSchema: GenMessage<NotificationsRead> = /*@__PURE__*/
+  messageDesc(file_notification_v1_stream, 4);
+
+/**
+ * Every notification up to `up_to` that matches `filter` was marked read.
+ *
+ * @generated from message notification.v1.NotificationsReadAll
+ */
+export type NotificationsReadAll = Message<"notification.v1.NotificationsReadAll"> & {
+  /**
+   * @generated from field: string up_to = 1;
+   */
+  upTo: string;
+
+  /**
+   * @generated from field: notification.v1.NotificationFilter filter = 2;
+   */
+  filter?: NotificationFilter | undefined;
+};
+
+/**
+ * Describes the message notification.v1.NotificationsReadAll.
+ * Use `create(NotificationsReadAllSchema)` to create a new message.
+ */
+export const NotificationsReadAllSchema: GenMessage<NotificationsReadAll> = /*@__PURE__*/
+  messageDesc(file_notification_v1_stream, 5);
+
+/**
+ * Notifications whose archived state changed.
+ *
+ * @generated from message notification.v1.NotificationsArchived
+ */
+export type NotificationsArchived = Message<"notification.v1.NotificationsArchived"> & {
+  /**
+   * @generated from field: repeated string ids = 1;
+   */
+  ids: string[];
+
+  /**
+   * The new state.
+   *
+   * @generated from field: bool archived = 2;
+   */
+  archived: boolean;
+};
+
+/**
+ * Describes the message notification.v1.NotificationsArchived.
+ * Use `create(NotificationsArchivedSchema)` to create a new message.
+ */
+export const NotificationsArchivedSchema: GenMessage<NotificationsArchived> = /*@__PURE__*/
+  messageDesc(file_notification_v1_stream, 6);
+
+/**
+ * Every notification up to `up_to` that matches `filter` was archived.
+ *
+ * @generated from message notification.v1.NotificationsArchivedAll
+ */
+export type NotificationsArchivedAll = Message<"notification.v1.NotificationsArchivedAll"> & {
+  /**
+   * @generated from field: string up_to = 1;
+   */
+  upTo: string;
+
+  /**
+   * @generated from field: notification.v1.NotificationFilter filter = 2;
+   */
+  filter?: NotificationFilter | undefined;
+};
+
+/**
+ * Describes the message notification.v1.NotificationsArchivedAll.
+ * Use `create(NotificationsArchivedAllSchema)` to create a new message.
+ */
+export const NotificationsArchivedAllSchema: GenMessage<NotificationsArchivedAll> = /*@__PURE__*/
+  messageDesc(file_notification_v1_stream, 7);
+
+/**
+ * The seen cursor's new position.
+ *
+ * @generated from message notification.v1.CursorMoved
+ */
+export type CursorMoved = Message<"notification.v1.CursorMoved"> & {
+  /**
+   * @generated from field: string cursor = 1;
+   */
+  cursor: string;
+};
+
+/**
+ * Describes the message notification.v1.CursorMoved.
+ * Use `create(CursorMovedSchema)` to create a new message.
+ */
+export const CursorMovedSchema: GenMessage<CursorMoved> = /*@__PURE__*/
+  messageDesc(file_notification_v1_stream, 8);
+
+/**
+ * A notification's new content; its id, category and state are unchanged.
+ *
+ * @generated from message notification.v1.NotificationUpdated
+ */
+export type NotificationUpdated = Message<"notification.v1.NotificationUpdated"> & {
+  /**
+   * @generated from field: notification.v1.Notification notification = 1;
+   */
+  notification?: Notification | undefined;
+};
+
+/**
+ * Describes the message notification.v1.NotificationUpdated.
+ * Use `create(NotificationUpdatedSchema)` to create a new message.
+ */
+export const NotificationUpdatedSchema: GenMessage<NotificationUpdated> = /*@__PURE__*/
+  messageDesc(file_notification_v1_stream, 9);
+
+/**
+ * A live-only message sent to a topic.
+ *
+ * @generated from message notification.v1.Broadcast
+ */
+export type Broadcast = Message<"notification.v1.Broadcast"> & {
+  /**
+   * @generated from field: string topic = 1;
+   */
+  topic: string;
+
+  /**
+   * @generated from field: string category = 2;
+   */
+  category: string;
+
+  /**
+   * @generated from field: string message = 3;
+   */
+  message: string;
+
+  /**
+   * @generated from field: map<string, string> properties = 4;
+   */
+  properties: { [key: string]: string };
+
+  /**
+   * @generated from field: google.protobuf.Timestamp sent_at = 5;
+   */
+  sentAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message notification.v1.Broadcast.
+ * Use `create(BroadcastSchema)` to create a new message.
+ */
+export const BroadcastSchema: GenMessage<Broadcast> = /*@__PURE__*/
+  messageDesc(file_notification_v1_stream, 10);
 
 /**
  * Notifications deleted by id. Ids the client does not hold can be ignored.
@@ -143,7 +442,7 @@ export type NotificationsDeleted = Message<"notification.v1.NotificationsDeleted
  * Use `create(NotificationsDeletedSchema)` to create a new message.
  */
 export const NotificationsDeletedSchema: GenMessage<NotificationsDeleted> = /*@__PURE__*/
-  messageDesc(file_notification_v1_stream, 3);
+  messageDesc(file_notification_v1_stream, 11);
 
 /**
  * A delete-all: every notification with an id up to and including `up_to` was
@@ -172,7 +471,7 @@ export type NotificationsCleared = Message<"notification.v1.NotificationsCleared
  * Use `create(NotificationsClearedSchema)` to create a new message.
  */
 export const NotificationsClearedSchema: GenMessage<NotificationsCleared> = /*@__PURE__*/
-  messageDesc(file_notification_v1_stream, 4);
+  messageDesc(file_notification_v1_stream, 12);
 
 /**
  * @generated from message notification.v1.Heartbeat
@@ -189,7 +488,7 @@ export type Heartbeat = Message<"notification.v1.Heartbeat"> & {
  * Use `create(HeartbeatSchema)` to create a new message.
  */
 export const HeartbeatSchema: GenMessage<Heartbeat> = /*@__PURE__*/
-  messageDesc(file_notification_v1_stream, 5);
+  messageDesc(file_notification_v1_stream, 13);
 
 /**
  * Delivers a user's new notifications live.

@@ -30,6 +30,56 @@ class NotificationServiceStub(object):
                 request_serializer=notification_dot_v1_dot_notification__pb2.DeleteNotificationsRequest.SerializeToString,
                 response_deserializer=notification_dot_v1_dot_notification__pb2.DeleteNotificationsResponse.FromString,
                 )
+        self.CountNotifications = channel.unary_unary(
+                '/notification.v1.NotificationService/CountNotifications',
+                request_serializer=notification_dot_v1_dot_notification__pb2.CountNotificationsRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.CountNotificationsResponse.FromString,
+                )
+        self.MarkNotificationsRead = channel.unary_unary(
+                '/notification.v1.NotificationService/MarkNotificationsRead',
+                request_serializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsReadRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsReadResponse.FromString,
+                )
+        self.MarkNotificationsUnread = channel.unary_unary(
+                '/notification.v1.NotificationService/MarkNotificationsUnread',
+                request_serializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsUnreadRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsUnreadResponse.FromString,
+                )
+        self.ArchiveNotifications = channel.unary_unary(
+                '/notification.v1.NotificationService/ArchiveNotifications',
+                request_serializer=notification_dot_v1_dot_notification__pb2.ArchiveNotificationsRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.ArchiveNotificationsResponse.FromString,
+                )
+        self.UnarchiveNotifications = channel.unary_unary(
+                '/notification.v1.NotificationService/UnarchiveNotifications',
+                request_serializer=notification_dot_v1_dot_notification__pb2.UnarchiveNotificationsRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.UnarchiveNotificationsResponse.FromString,
+                )
+        self.MarkNotificationsSeen = channel.unary_unary(
+                '/notification.v1.NotificationService/MarkNotificationsSeen',
+                request_serializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsSeenRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsSeenResponse.FromString,
+                )
+        self.CreateNotifications = channel.unary_unary(
+                '/notification.v1.NotificationService/CreateNotifications',
+                request_serializer=notification_dot_v1_dot_notification__pb2.CreateNotificationsRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.CreateNotificationsResponse.FromString,
+                )
+        self.UpdateNotificationsByKey = channel.unary_unary(
+                '/notification.v1.NotificationService/UpdateNotificationsByKey',
+                request_serializer=notification_dot_v1_dot_notification__pb2.UpdateNotificationsByKeyRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.UpdateNotificationsByKeyResponse.FromString,
+                )
+        self.DeleteNotificationsByKey = channel.unary_unary(
+                '/notification.v1.NotificationService/DeleteNotificationsByKey',
+                request_serializer=notification_dot_v1_dot_notification__pb2.DeleteNotificationsByKeyRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.DeleteNotificationsByKeyResponse.FromString,
+                )
+        self.MarkNotificationsReadByKey = channel.unary_unary(
+                '/notification.v1.NotificationService/MarkNotificationsReadByKey',
+                request_serializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsReadByKeyRequest.SerializeToString,
+                response_deserializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsReadByKeyResponse.FromString,
+                )
 
 
 class NotificationServiceServicer(object):
@@ -59,6 +109,81 @@ class NotificationServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CountNotifications(self, request, context):
+        """Counts what paging ListNotifications with the same filter would return:
+        top-level items (a rollup counts as one), how many are unseen, how many unread.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkNotificationsRead(self, request, context):
+        """Marks the given notifications read, or with `all` every one that matches
+        the filter when the request is handled (one write, whatever the inbox size).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkNotificationsUnread(self, request, context):
+        """Marks the given notifications unread.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ArchiveNotifications(self, request, context):
+        """Moves the given notifications, or with `all` every one that matches the
+        filter, to the archive view.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnarchiveNotifications(self, request, context):
+        """Moves the given notifications back to the inbox view.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkNotificationsSeen(self, request, context):
+        """Moves the seen cursor to `up_to` (empty: the newest notification), never backwards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateNotifications(self, request, context):
+        """Sends one notification to up to 1000 users, each with its own id, and
+        answers a result per user: a bad username fails only its own entry.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateNotificationsByKey(self, request, context):
+        """Changes the message and/or properties of every copy of the notifications
+        with this key, for every user who has one, in place (ids unchanged).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteNotificationsByKey(self, request, context):
+        """Deletes every copy of the notifications with this key (a retraction).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkNotificationsReadByKey(self, request, context):
+        """Marks every copy of the notifications with this key read.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -76,6 +201,56 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.DeleteNotifications,
                     request_deserializer=notification_dot_v1_dot_notification__pb2.DeleteNotificationsRequest.FromString,
                     response_serializer=notification_dot_v1_dot_notification__pb2.DeleteNotificationsResponse.SerializeToString,
+            ),
+            'CountNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountNotifications,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.CountNotificationsRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.CountNotificationsResponse.SerializeToString,
+            ),
+            'MarkNotificationsRead': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkNotificationsRead,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsReadRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsReadResponse.SerializeToString,
+            ),
+            'MarkNotificationsUnread': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkNotificationsUnread,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsUnreadRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsUnreadResponse.SerializeToString,
+            ),
+            'ArchiveNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.ArchiveNotifications,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.ArchiveNotificationsRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.ArchiveNotificationsResponse.SerializeToString,
+            ),
+            'UnarchiveNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnarchiveNotifications,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.UnarchiveNotificationsRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.UnarchiveNotificationsResponse.SerializeToString,
+            ),
+            'MarkNotificationsSeen': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkNotificationsSeen,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsSeenRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsSeenResponse.SerializeToString,
+            ),
+            'CreateNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateNotifications,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.CreateNotificationsRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.CreateNotificationsResponse.SerializeToString,
+            ),
+            'UpdateNotificationsByKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateNotificationsByKey,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.UpdateNotificationsByKeyRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.UpdateNotificationsByKeyResponse.SerializeToString,
+            ),
+            'DeleteNotificationsByKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteNotificationsByKey,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.DeleteNotificationsByKeyRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.DeleteNotificationsByKeyResponse.SerializeToString,
+            ),
+            'MarkNotificationsReadByKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkNotificationsReadByKey,
+                    request_deserializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsReadByKeyRequest.FromString,
+                    response_serializer=notification_dot_v1_dot_notification__pb2.MarkNotificationsReadByKeyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -136,5 +311,175 @@ class NotificationService(object):
         return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/DeleteNotifications',
             notification_dot_v1_dot_notification__pb2.DeleteNotificationsRequest.SerializeToString,
             notification_dot_v1_dot_notification__pb2.DeleteNotificationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CountNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/CountNotifications',
+            notification_dot_v1_dot_notification__pb2.CountNotificationsRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.CountNotificationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def MarkNotificationsRead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/MarkNotificationsRead',
+            notification_dot_v1_dot_notification__pb2.MarkNotificationsReadRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.MarkNotificationsReadResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def MarkNotificationsUnread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/MarkNotificationsUnread',
+            notification_dot_v1_dot_notification__pb2.MarkNotificationsUnreadRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.MarkNotificationsUnreadResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ArchiveNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/ArchiveNotifications',
+            notification_dot_v1_dot_notification__pb2.ArchiveNotificationsRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.ArchiveNotificationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UnarchiveNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/UnarchiveNotifications',
+            notification_dot_v1_dot_notification__pb2.UnarchiveNotificationsRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.UnarchiveNotificationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def MarkNotificationsSeen(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/MarkNotificationsSeen',
+            notification_dot_v1_dot_notification__pb2.MarkNotificationsSeenRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.MarkNotificationsSeenResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CreateNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/CreateNotifications',
+            notification_dot_v1_dot_notification__pb2.CreateNotificationsRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.CreateNotificationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def UpdateNotificationsByKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/UpdateNotificationsByKey',
+            notification_dot_v1_dot_notification__pb2.UpdateNotificationsByKeyRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.UpdateNotificationsByKeyResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def DeleteNotificationsByKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/DeleteNotificationsByKey',
+            notification_dot_v1_dot_notification__pb2.DeleteNotificationsByKeyRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.DeleteNotificationsByKeyResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def MarkNotificationsReadByKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/notification.v1.NotificationService/MarkNotificationsReadByKey',
+            notification_dot_v1_dot_notification__pb2.MarkNotificationsReadByKeyRequest.SerializeToString,
+            notification_dot_v1_dot_notification__pb2.MarkNotificationsReadByKeyResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

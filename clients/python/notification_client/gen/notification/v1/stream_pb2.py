@@ -15,25 +15,45 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from notification_client.gen.notification.v1 import notification_pb2 as notification_dot_v1_dot_notification__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cnotification/v1/stream.proto\x12\x0fnotification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"notification/v1/notification.proto\"3\n\x10SubscribeRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"\xa6\x02\n\x11SubscribeResponse\x12,\n\x05state\x18\x01 \x01(\x0b\x32\x1b.notification.v1.InboxStateH\x00\x12\x35\n\x0cnotification\x18\x02 \x01(\x0b\x32\x1d.notification.v1.NotificationH\x00\x12\x38\n\x07\x64\x65leted\x18\x03 \x01(\x0b\x32%.notification.v1.NotificationsDeletedH\x00\x12\x38\n\x07\x63leared\x18\x04 \x01(\x0b\x32%.notification.v1.NotificationsClearedH\x00\x12/\n\theartbeat\x18\x05 \x01(\x0b\x32\x1a.notification.v1.HeartbeatH\x00\x42\x07\n\x05\x65vent\"5\n\nInboxState\x12\x14\n\x0cunseen_count\x18\x01 \x01(\x05\x12\x11\n\tnewest_id\x18\x02 \x01(\t\"#\n\x14NotificationsDeleted\x12\x0b\n\x03ids\x18\x01 \x03(\t\"2\n\x14NotificationsCleared\x12\r\n\x05up_to\x18\x01 \x01(\t\x12\x0b\n\x03ids\x18\x02 \x03(\t\"5\n\tHeartbeat\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2e\n\rStreamService\x12T\n\tSubscribe\x12!.notification.v1.SubscribeRequest\x1a\".notification.v1.SubscribeResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cnotification/v1/stream.proto\x12\x0fnotification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"notification/v1/notification.proto\"3\n\x10SubscribeRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\r\n\x05\x61\x66ter\x18\x02 \x01(\t\"\xda\x05\n\x11SubscribeResponse\x12,\n\x05state\x18\x01 \x01(\x0b\x32\x1b.notification.v1.InboxStateH\x00\x12\x35\n\x0cnotification\x18\x02 \x01(\x0b\x32\x1d.notification.v1.NotificationH\x00\x12\x38\n\x07\x64\x65leted\x18\x03 \x01(\x0b\x32%.notification.v1.NotificationsDeletedH\x00\x12\x38\n\x07\x63leared\x18\x04 \x01(\x0b\x32%.notification.v1.NotificationsClearedH\x00\x12/\n\theartbeat\x18\x05 \x01(\x0b\x32\x1a.notification.v1.HeartbeatH\x00\x12\x32\n\x04read\x18\x06 \x01(\x0b\x32\".notification.v1.NotificationsReadH\x00\x12\x39\n\x08read_all\x18\x07 \x01(\x0b\x32%.notification.v1.NotificationsReadAllH\x00\x12:\n\x08\x61rchived\x18\x08 \x01(\x0b\x32&.notification.v1.NotificationsArchivedH\x00\x12\x41\n\x0c\x61rchived_all\x18\t \x01(\x0b\x32).notification.v1.NotificationsArchivedAllH\x00\x12,\n\x04seen\x18\n \x01(\x0b\x32\x1c.notification.v1.CursorMovedH\x00\x12\x37\n\x07updated\x18\x0b \x01(\x0b\x32$.notification.v1.NotificationUpdatedH\x00\x12/\n\tbroadcast\x18\x0c \x01(\x0b\x32\x1a.notification.v1.BroadcastH\x00\x12,\n\x06\x63ounts\x18\r \x01(\x0b\x32\x1c.notification.v1.InboxCountsB\x07\n\x05\x65vent\"<\n\x0bInboxCounts\x12\r\n\x05total\x18\x01 \x01(\x05\x12\x0e\n\x06unseen\x18\x02 \x01(\x05\x12\x0e\n\x06unread\x18\x03 \x01(\x05\"\x80\x01\n\nInboxState\x12\x14\n\x0cunseen_count\x18\x01 \x01(\x05\x12\x11\n\tnewest_id\x18\x02 \x01(\t\x12\x13\n\x0btotal_count\x18\x03 \x01(\x05\x12\x14\n\x0cunread_count\x18\x04 \x01(\x05\x12\x0e\n\x06\x63ursor\x18\x05 \x01(\t\x12\x0e\n\x06resync\x18\x06 \x01(\x08\".\n\x11NotificationsRead\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12\x0c\n\x04read\x18\x02 \x01(\x08\"Z\n\x14NotificationsReadAll\x12\r\n\x05up_to\x18\x01 \x01(\t\x12\x33\n\x06\x66ilter\x18\x02 \x01(\x0b\x32#.notification.v1.NotificationFilter\"6\n\x15NotificationsArchived\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12\x10\n\x08\x61rchived\x18\x02 \x01(\x08\"^\n\x18NotificationsArchivedAll\x12\r\n\x05up_to\x18\x01 \x01(\t\x12\x33\n\x06\x66ilter\x18\x02 \x01(\x0b\x32#.notification.v1.NotificationFilter\"\x1d\n\x0b\x43ursorMoved\x12\x0e\n\x06\x63ursor\x18\x01 \x01(\t\"J\n\x13NotificationUpdated\x12\x33\n\x0cnotification\x18\x01 \x01(\x0b\x32\x1d.notification.v1.Notification\"\xdd\x01\n\tBroadcast\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12>\n\nproperties\x18\x04 \x03(\x0b\x32*.notification.v1.Broadcast.PropertiesEntry\x12+\n\x07sent_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a\x31\n\x0fPropertiesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"#\n\x14NotificationsDeleted\x12\x0b\n\x03ids\x18\x01 \x03(\t\"2\n\x14NotificationsCleared\x12\r\n\x05up_to\x18\x01 \x01(\t\x12\x0b\n\x03ids\x18\x02 \x03(\t\"5\n\tHeartbeat\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2e\n\rStreamService\x12T\n\tSubscribe\x12!.notification.v1.SubscribeRequest\x1a\".notification.v1.SubscribeResponse0\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'notification.v1.stream_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _BROADCAST_PROPERTIESENTRY._options = None
+  _BROADCAST_PROPERTIESENTRY._serialized_options = b'8\001'
   _SUBSCRIBEREQUEST._serialized_start=118
   _SUBSCRIBEREQUEST._serialized_end=169
   _SUBSCRIBERESPONSE._serialized_start=172
-  _SUBSCRIBERESPONSE._serialized_end=466
-  _INBOXSTATE._serialized_start=468
-  _INBOXSTATE._serialized_end=521
-  _NOTIFICATIONSDELETED._serialized_start=523
-  _NOTIFICATIONSDELETED._serialized_end=558
-  _NOTIFICATIONSCLEARED._serialized_start=560
-  _NOTIFICATIONSCLEARED._serialized_end=610
-  _HEARTBEAT._serialized_start=612
-  _HEARTBEAT._serialized_end=665
-  _STREAMSERVICE._serialized_start=667
-  _STREAMSERVICE._serialized_end=768
+  _SUBSCRIBERESPONSE._serialized_end=902
+  _INBOXCOUNTS._serialized_start=904
+  _INBOXCOUNTS._serialized_end=964
+  _INBOXSTATE._serialized_start=967
+  _INBOXSTATE._serialized_end=1095
+  _NOTIFICATIONSREAD._serialized_start=1097
+  _NOTIFICATIONSREAD._serialized_end=1143
+  _NOTIFICATIONSREADALL._serialized_start=1145
+  _NOTIFICATIONSREADALL._serialized_end=1235
+  _NOTIFICATIONSARCHIVED._serialized_start=1237
+  _NOTIFICATIONSARCHIVED._serialized_end=1291
+  _NOTIFICATIONSARCHIVEDALL._serialized_start=1293
+  _NOTIFICATIONSARCHIVEDALL._serialized_end=1387
+  _CURSORMOVED._serialized_start=1389
+  _CURSORMOVED._serialized_end=1418
+  _NOTIFICATIONUPDATED._serialized_start=1420
+  _NOTIFICATIONUPDATED._serialized_end=1494
+  _BROADCAST._serialized_start=1497
+  _BROADCAST._serialized_end=1718
+  _BROADCAST_PROPERTIESENTRY._serialized_start=1669
+  _BROADCAST_PROPERTIESENTRY._serialized_end=1718
+  _NOTIFICATIONSDELETED._serialized_start=1720
+  _NOTIFICATIONSDELETED._serialized_end=1755
+  _NOTIFICATIONSCLEARED._serialized_start=1757
+  _NOTIFICATIONSCLEARED._serialized_end=1807
+  _HEARTBEAT._serialized_start=1809
+  _HEARTBEAT._serialized_end=1862
+  _STREAMSERVICE._serialized_start=1864
+  _STREAMSERVICE._serialized_end=1965
 # @@protoc_insertion_point(module_scope)
