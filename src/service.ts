@@ -264,7 +264,11 @@ export function appOptions(
   return {
     retention: config.storage.retention,
     ruleRefreshMs: config.rules.refresh_ms,
-    streams: { heartbeatMs: config.streams.heartbeat_ms, queueSize: config.streams.queue_size },
+    streams: {
+      heartbeatMs: config.streams.heartbeat_ms,
+      queueSize: config.streams.queue_size,
+      retention: config.storage.retention,
+    },
   };
 }
 

@@ -12,10 +12,13 @@ export interface Cursor {
 
 /**
  * A change to a cursor: a first page showing `newestId` was flagged with
- * `flaggedWith` (the cursor value it read), or a delete-all removes the cursor.
+ * `flaggedWith` (the cursor value it read); the user saw everything up to
+ * `upTo` (`MarkNotificationsSeen`, which leaves the grouping of a listing in
+ * progress alone); or a delete-all removes the cursor.
  */
 export type CursorChange =
   | { readonly kind: "shown"; readonly newestId: string; readonly flaggedWith: string }
+  | { readonly kind: "seen"; readonly upTo: string }
   | { readonly kind: "remove" };
 
 /** Siblings resolve to the greatest cursor value: the cursor never moves back. */
@@ -31,8 +34,10 @@ export function mergeCursors(siblings: readonly Cursor[]): Cursor | undefined {
 
 /**
  * Applies queued changes in order. A first page moves the cursor forward
- * only, and records what it was flagged with; a removal leaves no cursor
- * (undefined), which a later first page starts again.
+ * only, and records what it was flagged with; a seen move goes forward only
+ * and keeps what the latest first page was flagged with (a new cursor pages
+ * by its value); a removal leaves no cursor (undefined), which a later first
+ * page starts again.
  */
 export function applyCursorChanges(
   current: Cursor | undefined,
@@ -42,6 +47,11 @@ export function applyCursorChanges(
   for (const change of changes) {
     if (change.kind === "remove") {
       cursor = undefined;
+      continue;
+    }
+    if (change.kind === "seen") {
+      if (!cursor) cursor = { value: change.upTo, previous: change.upTo };
+      else if (change.upTo > cursor.value) cursor = { ...cursor, value: change.upTo };
       continue;
     }
     const value = cursor && cursor.value > change.newestId ? cursor.value : change.newestId;

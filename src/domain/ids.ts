@@ -50,6 +50,22 @@ export function idAfter(id: string): string {
   return KSUID.fromParts(parsed.date.getTime(), incrementPayload(parsed.payload)).string;
 }
 
+/**
+ * The least KSUID of the second `ms` milliseconds before `id`'s: every id
+ * issued at or after that moment sorts after it. "" when `id` is no KSUID
+ * (any id sorts after ""), or the moment lies before the KSUID epoch.
+ */
+export function idBefore(id: string, ms: number): string {
+  let time: number;
+  try {
+    time = KSUID.parse(id).date.getTime() - ms;
+  } catch {
+    return "";
+  }
+  if (time < ksuidEpochMs) return "";
+  return KSUID.fromParts(time, Buffer.alloc(payloadBytes)).string;
+}
+
 /** The payload plus one, as a 128-bit big-endian number; throws rather than wrap on overflow. */
 function incrementPayload(payload: Buffer): Buffer {
   const next = Buffer.from(payload);

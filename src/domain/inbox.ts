@@ -1,4 +1,6 @@
+import { effectiveState, emptyState, type InboxState } from "./inbox-state.js";
 import { type InboxItem, newestFirst, type StoredNotification } from "./notification.js";
+import { inboxView, matches, type NotificationFilter } from "./notification-filter.js";
 import { rollUp } from "./rollup.js";
 import type { RuleSet } from "./rule.js";
 
@@ -7,20 +9,13 @@ export function isUnseen(id: string, cursor: string | undefined): boolean {
   return cursor === undefined || id > cursor;
 }
 
-/** How many of the notifications are newer than the cursor. */
-export function countUnseen(
-  notifications: readonly StoredNotification[],
-  cursor: string | undefined,
-): number {
-  let count = 0;
-  for (const n of notifications) if (isUnseen(n.id, cursor)) count++;
-  return count;
-}
-
 /**
- * The user's inbox as shown: flagged by the cursor, split into unseen and
- * seen, each part rolled up on its own so that a seen notification never
- * joins an unseen group, then merged by head id, newest first.
+ * The user's inbox as shown (contract §4.4, §7.3): the notifications the
+ * filter selects in their current state (by default the inbox view), flagged
+ * by the cursor, split into unseen and seen, each part rolled up on its own so
+ * that a seen notification never joins an unseen group, then merged by head
+ * id, newest first. Filters select before rollups group, so a group holds
+ * only what the filter selected; a head is read when every member is.
  *
  * @param notifications newest first.
  */
@@ -28,12 +23,21 @@ export function buildInbox(
   notifications: readonly StoredNotification[],
   cursor: string | undefined,
   rules: RuleSet,
+  state: InboxState = emptyState,
+  filter: NotificationFilter = inboxView,
 ): InboxItem[] {
   const unseen: InboxItem[] = [];
   const seen: InboxItem[] = [];
   for (const n of notifications) {
+    const { read, archived } = effectiveState(state, n);
+    if (!matches(filter, n, { read, archived })) continue;
     const flagged = isUnseen(n.id, cursor);
-    (flagged ? unseen : seen).push({ ...n, unseen: flagged, children: [] });
+    (flagged ? unseen : seen).push({ ...n, unseen: flagged, read, archived, children: [] });
   }
-  return [...rollUp(unseen, rules), ...rollUp(seen, rules)].sort(newestFirst);
+  return [...rollUp(unseen, rules), ...rollUp(seen, rules)].sort(newestFirst).map(groupRead);
+}
+
+function groupRead(item: InboxItem): InboxItem {
+  if (!item.read || item.children.every((child) => child.read)) return item;
+  return { ...item, read: false };
 }

@@ -12,6 +12,10 @@ export interface StoredNotification {
 /** A notification as a user sees it: flagged, and heading its rollup group. */
 export interface InboxItem extends StoredNotification {
   readonly unseen: boolean;
+  /** Read by the user; a rollup head is read only when every member of its group is. */
+  readonly read: boolean;
+  /** In the archive view; the members of a group share it. */
+  readonly archived: boolean;
   /** The other members of the rollup this item heads, newest first; empty when alone. */
   readonly children: readonly InboxItem[];
 }

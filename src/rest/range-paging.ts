@@ -1,6 +1,6 @@
 import type { DescMessage, JsonObject, JsonValue, Message } from "@bufbuild/protobuf";
 import { type Timestamp, timestampMs } from "@bufbuild/protobuf/wkt";
-import { encodePageToken } from "../domain/page-token.js";
+import { encodePositionToken } from "../domain/page-token.js";
 import { pageSizes } from "../domain/paging.js";
 import { readMessageField, resolveFieldPath } from "./field-path.js";
 import { isJsonObject } from "./json-object.js";
@@ -11,7 +11,7 @@ import type { RangePaging } from "./rest-overrides.js";
 export function rangeToRequest(range: IdRange, paging: RangePaging): JsonObject {
   const fields: JsonObject = { [paging.pageSize]: range.max };
   if (range.fromId !== undefined) {
-    fields[paging.pageToken] = encodePageToken({
+    fields[paging.pageToken] = encodePositionToken({
       fromId: range.fromId,
       inclusive: range.inclusive,
     });

@@ -1,7 +1,9 @@
-import { buildInbox, isUnseen } from "../domain/inbox.js";
+import { isUnseen } from "../domain/inbox.js";
 import type { InboxItem, StoredNotification } from "../domain/notification.js";
+import { isInboxView, type NotificationFilter } from "../domain/notification-filter.js";
 import { type Page, type PageStart, takePage } from "../domain/paging.js";
 import type { ServiceDependencies } from "./dependencies.js";
+import { inboxItems, readInbox, seenUpTo } from "./read-inbox.js";
 
 /** One page of a user's inbox and what headers and tokens are made of. */
 export interface InboxPage extends Page {
@@ -10,37 +12,41 @@ export interface InboxPage extends Page {
 }
 
 /**
- * Reads one page of a user's inbox (contract §4.3, §4.4). The first page is
- * flagged and rolled up by the cursor as it was before the request, and the
- * cursor then moves to the newest notification, stored before this resolves.
- * Later pages are flagged by the current cursor but rolled up by the cursor
- * the first page used, so every page of one listing groups the same way and
- * paging neither skips nor repeats a notification.
+ * Reads one page of a user's inbox as `filter` selects it (contract §4.3,
+ * §4.4, §7.3). The first page of the unfiltered inbox view is flagged and
+ * rolled up by the cursor as it was before the request, and the cursor then
+ * moves to the newest notification, stored before this resolves (and
+ * announced to live streams). Its later pages are flagged by the current
+ * cursor but rolled up by the cursor the first page used, so every page of
+ * one listing groups the same way and paging neither skips nor repeats a
+ * notification. A filtered listing never moves the cursor, so all its pages
+ * flag and group by the cursor as it is.
  */
 export async function listInbox(
   deps: ServiceDependencies,
   username: string,
+  filter: NotificationFilter,
   start: PageStart,
   pageSize: number,
 ): Promise<InboxPage> {
-  const { lists, cursors } = deps.repositories;
-  const [list, cursor, rules] = await Promise.all([
-    lists.read(username),
-    cursors.read(username),
-    deps.rules.get(),
-  ]);
-  const newest = list.notifications[0];
+  const snapshot = await readInbox(deps, username);
+  const { cursor } = snapshot;
+  const newest = snapshot.list.notifications[0];
   const firstPage = start.fromId === undefined;
-  const groupBy = firstPage ? cursor?.value : cursor?.previous;
-  let inbox = buildInbox(list.notifications, emptyAsNone(groupBy), rules);
-  if (!firstPage) inbox = inbox.map((item) => reflag(item, emptyAsNone(cursor?.value)));
+  const movesCursor = isInboxView(filter);
+  const groupBy = firstPage || !movesCursor ? cursor?.value : cursor?.previous;
+  let inbox = inboxItems(snapshot, filter, groupBy);
+  if (!firstPage) inbox = inbox.map((item) => reflag(item, seenUpTo(cursor?.value)));
   const page = takePage(inbox, start, pageSize);
-  if (firstPage && newest && needsMove(cursor, newest.id)) {
-    await cursors.change(username, {
+  if (movesCursor && firstPage && newest && needsMove(cursor, newest.id)) {
+    await deps.repositories.cursors.change(username, {
       kind: "shown",
       newestId: newest.id,
       flaggedWith: cursor?.value ?? "",
     });
+    if (!cursor || cursor.value < newest.id) {
+      await deps.events.publish(username, { kind: "seen", cursor: newest.id });
+    }
   }
   return { ...page, newest };
 }
@@ -48,10 +54,6 @@ export async function listInbox(
 /** The cursor moves forward, or records what this first page was flagged with. */
 function needsMove(cursor: { value: string; previous: string } | undefined, newestId: string) {
   return !cursor || cursor.value < newestId || cursor.previous !== cursor.value;
-}
-
-function emptyAsNone(cursor: string | undefined): string | undefined {
-  return cursor === "" ? undefined : cursor;
 }
 
 function reflag(item: InboxItem, cursor: string | undefined): InboxItem {

@@ -2,11 +2,12 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { isKsuid } from "../domain/ids.js";
 import type { StoredNotification } from "../domain/notification.js";
+import { filterFingerprint } from "../domain/notification-filter.js";
 import { decodePageToken, encodePageToken } from "../domain/page-token.js";
 import { pageSizes } from "../domain/paging.js";
 import {
   checkCategory,
-  checkDeleteTarget,
+  checkIdsOrAll,
   checkMessage,
   checkProperties,
   checkUsername,
@@ -16,15 +17,22 @@ import type { NotificationService } from "../gen/notification/v1/notification_pb
 import type { InboxEvent } from "../streams/inbox-event.js";
 import { clearedEvent } from "../streams/replay.js";
 import type { ServiceDependencies } from "./dependencies.js";
+import { filterFromProto } from "./from-proto.js";
 import { listInbox } from "./list-inbox.js";
+import { createStateMethods } from "./state-methods.js";
 import { inboxItemToProto, storedToProto } from "./to-proto.js";
 
-/** NotificationService: create, list and delete a user's notifications. */
+/**
+ * NotificationService: create, list and delete a user's notifications, and
+ * their read, archived and seen states and counts (`state-methods.ts`).
+ */
 export function createNotificationService(
   deps: ServiceDependencies,
 ): Partial<ServiceImpl<typeof NotificationService>> {
   const { lists, cursors } = deps.repositories;
   return {
+    ...createStateMethods(deps),
+
     async createNotification(req) {
       checkUsername(req.username);
       checkCategory(req.category);
@@ -52,20 +60,24 @@ export function createNotificationService(
         );
       }
       const size = Math.min(req.pageSize || pageSizes.default, pageSizes.max);
-      const start = decodePageToken(req.pageToken);
-      const page = await listInbox(deps, req.username, start, size);
+      const filter = filterFromProto(req.filter);
+      const fingerprint = filterFingerprint(filter);
+      const start = decodePageToken(req.pageToken, fingerprint);
+      const page = await listInbox(deps, req.username, filter, start, size);
       const last = page.items.at(-1);
       return {
         notifications: page.items.map(inboxItemToProto),
         nextPageToken:
-          page.hasMore && last ? encodePageToken({ fromId: last.id, inclusive: false }) : "",
+          page.hasMore && last
+            ? encodePageToken({ fromId: last.id, inclusive: false }, fingerprint)
+            : "",
         ...(page.newest && { lastModified: timestampFromMs(page.newest.createdAt) }),
       };
     },
 
     async deleteNotifications(req) {
       checkUsername(req.username);
-      checkDeleteTarget(req.ids, req.all);
+      checkIdsOrAll(req.ids, req.all, "delete");
       if (!req.all) {
         // An id that is not a KSUID names no notification: nothing to remember.
         const ids = req.ids.filter(isKsuid);

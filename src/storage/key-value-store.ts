@@ -1,11 +1,12 @@
 /**
- * The buckets of the storage layout (contract §5): one object per user in
- * `notifications`, one cursor per user in `cursors`, one rule set in `rules`.
+ * The buckets of the storage layout (contract §5, §7.6): one object per user
+ * in `notifications`, one cursor per user in `cursors`, one rule set in
+ * `rules`, one read and archived state per user in `states`.
  */
-export type BucketName = "notifications" | "cursors" | "rules";
+export type BucketName = "notifications" | "cursors" | "rules" | "states";
 
 /** Every bucket, for stores that prepare them at start-up. */
-export const bucketNames: readonly BucketName[] = ["notifications", "cursors", "rules"];
+export const bucketNames: readonly BucketName[] = ["notifications", "cursors", "rules", "states"];
 
 /**
  * What a read finds. Shaped after Riak: concurrent writers leave siblings,

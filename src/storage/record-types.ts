@@ -4,6 +4,7 @@ import {
   type CursorChange,
   mergeCursors,
 } from "../domain/cursor.js";
+import { emptyState, type InboxState, mergeStates } from "../domain/inbox-state.js";
 import {
   applyChanges,
   emptyList,
@@ -17,10 +18,12 @@ import {
   type RuleEntries,
   type RuleWrite,
 } from "../domain/rule-set.js";
+import { applyStateChanges, type StateChange } from "../domain/state-changes.js";
 import { decodeCursor, encodeCursor } from "./cursor-codec.js";
 import { decodeList, encodeList } from "./list-codec.js";
 import type { RecordType } from "./resolving-store.js";
 import { decodeRuleEntries, encodeRuleEntries } from "./rule-codec.js";
+import { decodeState, encodeState } from "./state-codec.js";
 
 // The storage layout (contract §5): which bucket and key holds what, and how
 // each record is encoded. Only the repositories use it.
@@ -67,3 +70,18 @@ export const ruleSetType: RecordType<RuleEntries, RuleWrite> = {
   merge: (siblings) => mergeRuleEntries(siblings),
   apply: (current, changes) => applyRuleWrites(current ?? new Map(), changes),
 };
+
+/**
+ * A user's read and archived state: bucket `states`, key = username, merged
+ * per id and watermark (see `mergeStates`). Kept apart from the list, so
+ * that a reader's marks never contend with a producer's creates.
+ */
+export function inboxStateType(retention: number): RecordType<InboxState, StateChange> {
+  return {
+    bucket: "states",
+    decode: decodeState,
+    encode: (_key, state) => encodeState(state),
+    merge: (siblings) => (siblings.length === 0 ? undefined : mergeStates(siblings)),
+    apply: (current, changes) => applyStateChanges(current ?? emptyState, changes, retention),
+  };
+}

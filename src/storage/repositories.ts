@@ -1,11 +1,14 @@
 import type { Cursor, CursorChange } from "../domain/cursor.js";
+import { emptyState, type InboxState } from "../domain/inbox-state.js";
 import { emptyList, type ListChange, type NotificationList } from "../domain/notification-list.js";
 import type { RuleSet } from "../domain/rule.js";
 import { activeRules, type RuleWrite } from "../domain/rule-set.js";
+import type { StateChange } from "../domain/state-changes.js";
 import type { CallOptions, KeyValueStore } from "./key-value-store.js";
 import {
   cursorKey,
   cursorType,
+  inboxStateType,
   notificationListType,
   ruleSetKey,
   ruleSetType,
@@ -38,6 +41,17 @@ export interface CursorRepository {
   change(username: string, change: CursorChange): Promise<void>;
 }
 
+/**
+ * Users' read and archived states (contract §7.6), each in its own record
+ * beside the list: a mark is a small write that never contends with creates.
+ */
+export interface StateRepository {
+  /** The user's state, merged; the empty state when nothing was stored. */
+  read(username: string, options?: CallOptions): Promise<InboxState>;
+  /** Applies a change; resolves once a write carrying it is acknowledged. */
+  change(username: string, change: StateChange): Promise<void>;
+}
+
 /** The rollup rules, one per category. */
 export interface RuleRepository {
   /** The rules in force by category (deleted ones left out), read from storage. */
@@ -52,6 +66,7 @@ export interface Repositories {
   readonly store: KeyValueStore;
   readonly lists: ListRepository;
   readonly cursors: CursorRepository;
+  readonly states: StateRepository;
   readonly rules: RuleRepository;
   /** Resolves when no write is queued or running in any repository. */
   idle(): Promise<void>;
@@ -73,6 +88,7 @@ export function createRepositories(store: KeyValueStore, options: RepositoryOpti
   const observers = { observeSiblings, onRepairFailed };
   const lists = new ResolvingStore(store, notificationListType(retention), observers);
   const cursors = new ResolvingStore(store, cursorType, observers);
+  const states = new ResolvingStore(store, inboxStateType(retention), observers);
   const rules = new ResolvingStore(store, ruleSetType, observers);
   return {
     store,
@@ -87,12 +103,16 @@ export function createRepositories(store: KeyValueStore, options: RepositoryOpti
       read: (username, call) => cursors.read(cursorKey(username), call),
       change: (username, change) => cursors.change(cursorKey(username), change),
     },
+    states: {
+      read: async (username, call) => (await states.read(username, call)) ?? emptyState,
+      change: (username, change) => states.change(username, change),
+    },
     rules: {
       read: async (call) => activeRules((await rules.read(ruleSetKey, call)) ?? new Map()),
       change: (write) => rules.change(ruleSetKey, write),
     },
     async idle() {
-      await Promise.all([lists.idle(), cursors.idle(), rules.idle()]);
+      await Promise.all([lists.idle(), cursors.idle(), states.idle(), rules.idle()]);
     },
   };
 }

@@ -65,6 +65,7 @@ const contentTypes: Readonly<Record<BucketName, string>> = {
   notifications: "application/x-protobuf",
   cursors: "application/json",
   rules: "application/x-protobuf",
+  states: "application/x-protobuf",
 };
 
 /**

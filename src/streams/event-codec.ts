@@ -1,4 +1,6 @@
+import type { StateFlag } from "../domain/inbox-state.js";
 import type { StoredNotification } from "../domain/notification.js";
+import type { NotificationFilter, ReadSelection } from "../domain/notification-filter.js";
 import type { InboxEvent } from "./inbox-event.js";
 
 /** A Redis message that is not an event this version understands. */
@@ -31,6 +33,25 @@ export function decodeEvent(text: string): InboxEvent {
         throw new EventDecodeError("cleared: upTo must be a string and ids strings");
       }
       return { kind: "cleared", upTo: value.upTo, ids: value.ids };
+    case "marked":
+      if (!isFlag(value.flag) || !isStringArray(value.ids) || typeof value.value !== "boolean") {
+        throw new EventDecodeError("marked: flag, ids or value is malformed");
+      }
+      return { kind: "marked", flag: value.flag, ids: value.ids, value: value.value };
+    case "marked-all":
+      if (!isFlag(value.flag) || typeof value.upTo !== "string") {
+        throw new EventDecodeError("marked-all: flag or upTo is malformed");
+      }
+      return {
+        kind: "marked-all",
+        flag: value.flag,
+        upTo: value.upTo,
+        filter: decodeFilter(value.filter),
+      };
+    case "seen":
+      if (typeof value.cursor !== "string")
+        throw new EventDecodeError("seen: cursor must be a string");
+      return { kind: "seen", cursor: value.cursor };
     default:
       throw new EventDecodeError(`unknown event kind ${JSON.stringify(value.kind)}`);
   }
@@ -55,6 +76,32 @@ function decodeNotification(value: unknown): StoredNotification {
     createdAt: value.createdAt,
     properties: value.properties as Record<string, string>,
   };
+}
+
+const readSelections: readonly string[] = ["any", "unread", "read"] satisfies ReadSelection[];
+
+function decodeFilter(value: unknown): NotificationFilter {
+  if (
+    !isRecord(value) ||
+    !isStringArray(value.categories) ||
+    typeof value.read !== "string" ||
+    !readSelections.includes(value.read) ||
+    typeof value.archived !== "boolean" ||
+    !isRecord(value.properties) ||
+    !Object.values(value.properties).every((v) => typeof v === "string")
+  ) {
+    throw new EventDecodeError("marked-all: not a filter");
+  }
+  return {
+    categories: value.categories,
+    read: value.read as ReadSelection,
+    archived: value.archived,
+    properties: value.properties as Record<string, string>,
+  };
+}
+
+function isFlag(value: unknown): value is StateFlag {
+  return value === "read" || value === "archived";
 }
 
 function isStringArray(value: unknown): value is string[] {

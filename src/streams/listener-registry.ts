@@ -7,12 +7,12 @@ import type { InboxEvent } from "./inbox-event.js";
  * first listener of a user and removing the last are reported, so that a bus
  * holds exactly one upstream subscription per user with local listeners.
  */
-export class ListenerRegistry {
-  private readonly channels = new Map<string, Set<EventListener>>();
+export class ListenerRegistry<T = InboxEvent> {
+  private readonly channels = new Map<string, Set<EventListener<T>>>();
   private listenerCount = 0;
 
   /** Adds a listener; true when it is the user's first. */
-  add(username: string, listener: EventListener): boolean {
+  add(username: string, listener: EventListener<T>): boolean {
     let listeners = this.channels.get(username);
     const first = listeners === undefined;
     if (!listeners) {
@@ -27,7 +27,7 @@ export class ListenerRegistry {
   }
 
   /** Removes a listener; true when it was the user's last. Unknown listeners are ignored. */
-  remove(username: string, listener: EventListener): boolean {
+  remove(username: string, listener: EventListener<T>): boolean {
     const listeners = this.channels.get(username);
     if (!listeners?.delete(listener)) return false;
     this.listenerCount--;
@@ -42,7 +42,7 @@ export class ListenerRegistry {
   }
 
   /** Hands an event to each listener of the user. */
-  dispatch(username: string, event: InboxEvent): void {
+  dispatch(username: string, event: T): void {
     const listeners = this.channels.get(username);
     if (!listeners) return;
     // A listener may remove itself (its queue overflowed): iterate a copy.

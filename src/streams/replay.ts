@@ -1,4 +1,6 @@
+import type { InboxState } from "../domain/inbox-state.js";
 import type { NotificationList } from "../domain/notification-list.js";
+import { stateFactsSince } from "../domain/state-replay.js";
 import type { InboxEvent } from "./inbox-event.js";
 
 /**
@@ -28,4 +30,21 @@ export function replayEvents(list: NotificationList, after: string): InboxEvent[
 export function clearedEvent(list: NotificationList): InboxEvent {
   const ids = [...list.deletedIds].filter((id) => id > list.clearedUpTo).sort();
   return { kind: "cleared", upTo: list.clearedUpTo, ids };
+}
+
+/**
+ * The state changes a resuming subscriber missed: every mark with a version
+ * after `since`, oldest first, as `marked` and `marked-all` events.
+ */
+export function stateReplayEvents(state: InboxState, since: string): InboxEvent[] {
+  return stateFactsSince(state, since).map((fact) =>
+    fact.kind === "marks"
+      ? { kind: "marked", flag: fact.flag, ids: fact.ids, value: fact.value }
+      : {
+          kind: "marked-all",
+          flag: fact.flag,
+          upTo: fact.watermark.upTo,
+          filter: fact.watermark.filter,
+        },
+  );
 }

@@ -1,16 +1,15 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { EventBus, EventListener, Unsubscribe } from "./event-bus.js";
-import type { InboxEvent } from "./inbox-event.js";
+import type { EventListener, EventSource, Unsubscribe } from "./event-bus.js";
 import { SubscriberQueue } from "./subscriber-queue.js";
 
 /** One stream's place on the bus: the user's live events, buffered in a bounded queue. */
-export interface Subscription {
+export interface Subscription<T> {
   /**
    * The next event, or undefined when none came within `idleMs`. Throws
    * RESOURCE_EXHAUSTED after an overflow, UNAVAILABLE when the feed was lost,
    * and the abort reason once the stream's signal aborts.
    */
-  next(idleMs: number): Promise<InboxEvent | undefined>;
+  next(idleMs: number): Promise<T | undefined>;
   /** Leaves the bus and drops what waits; idempotent. */
   close(): void;
 }
@@ -22,13 +21,13 @@ export interface Subscription {
  * subscription leaves the bus as soon as it fails (overflow, lost feed,
  * abort), not only when the stream's handler gets round to closing it.
  */
-export async function openSubscription(
-  bus: EventBus,
+export async function openSubscription<T>(
+  source: EventSource<T>,
   username: string,
   capacity: number,
   signal: AbortSignal,
-): Promise<Subscription> {
-  const queue = new SubscriberQueue<InboxEvent>(capacity);
+): Promise<Subscription<T>> {
+  const queue = new SubscriberQueue<T>(capacity);
   let unsubscribe: Unsubscribe | undefined;
   let released = false;
   const release = () => {
@@ -40,7 +39,7 @@ export async function openSubscription(
     queue.fail(ConnectError.from(signal.reason, Code.Canceled));
     release();
   };
-  const listener: EventListener = {
+  const listener: EventListener<T> = {
     event(event) {
       if (!queue.push(event)) release();
     },
@@ -52,7 +51,7 @@ export async function openSubscription(
   if (signal.aborted) throw ConnectError.from(signal.reason, Code.Canceled);
   signal.addEventListener("abort", aborted);
   try {
-    unsubscribe = await bus.subscribe(username, listener);
+    unsubscribe = await source.subscribe(username, listener);
   } catch (error) {
     release();
     throw error;

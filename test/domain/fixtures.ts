@@ -14,7 +14,14 @@ export function stored(id: string, fields: Partial<StoredNotification> = {}): St
 
 /** An inbox item (unseen, no children) built like `stored`. */
 export function item(id: string, fields: Partial<InboxItem> = {}): InboxItem {
-  return { ...stored(id, fields), unseen: true, children: [], ...fields };
+  return {
+    ...stored(id, fields),
+    unseen: true,
+    read: false,
+    archived: false,
+    children: [],
+    ...fields,
+  };
 }
 
 /** Ids "1".."n", newest ("n") first, zero-padded to `width` so string order is numeric order. */

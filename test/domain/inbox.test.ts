@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildInbox, countUnseen, isUnseen } from "../../src/domain/inbox.js";
+import { buildInbox, isUnseen } from "../../src/domain/inbox.js";
+import { countInbox } from "../../src/domain/inbox-counts.js";
 import { idsDescending, shape, stored } from "./fixtures.js";
 
 describe("unseen by id comparison (contract §4.3)", () => {
@@ -15,13 +16,13 @@ describe("unseen by id comparison (contract §4.3)", () => {
     const list = idsDescending(7, 2).map((id) => stored(id));
     const inbox = buildInbox(list, "08", new Map());
     expect(inbox.every((n) => !n.unseen)).toBe(true);
-    expect(countUnseen(list, "08")).toBe(0);
+    expect(countInbox(inbox).unseen).toBe(0);
   });
 
   it("counts unseen notifications", () => {
     const list = idsDescending(6).map((id) => stored(id));
-    expect(countUnseen(list, "4")).toBe(2);
-    expect(countUnseen(list, undefined)).toBe(6);
+    expect(countInbox(buildInbox(list, "4", new Map())).unseen).toBe(2);
+    expect(countInbox(buildInbox(list, undefined, new Map())).unseen).toBe(6);
   });
 });
 

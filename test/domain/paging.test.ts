@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decodePageToken, encodePageToken } from "../../src/domain/page-token.js";
+import {
+  decodePageToken,
+  encodePageToken,
+  encodePositionToken,
+} from "../../src/domain/page-token.js";
 import { takePage } from "../../src/domain/paging.js";
 import { ValidationError } from "../../src/domain/validation-error.js";
 import { idsDescending, item } from "./fixtures.js";
@@ -48,28 +52,40 @@ describe("takePage (the predecessor's skip cases, by id comparison)", () => {
 
 describe("page tokens", () => {
   const id = "3MSBa8GtFJqiVfhAjOlEyrrjyBs";
+  const fingerprint = "filterPrint";
 
   it("round-trip", () => {
-    expect(decodePageToken(encodePageToken({ fromId: id, inclusive: false }))).toEqual({
-      fromId: id,
-      inclusive: false,
-    });
-    expect(decodePageToken(encodePageToken({ fromId: id, inclusive: true }))).toEqual({
-      fromId: id,
-      inclusive: true,
-    });
+    for (const inclusive of [false, true]) {
+      const token = encodePageToken({ fromId: id, inclusive }, fingerprint);
+      expect(decodePageToken(token, fingerprint)).toEqual({ fromId: id, inclusive });
+    }
   });
 
   it("the empty token is the first page", () => {
-    expect(decodePageToken("")).toEqual({ inclusive: true });
+    expect(decodePageToken("", fingerprint)).toEqual({ inclusive: true });
+  });
+
+  it("belongs to the filter it was issued with (contract §7.3)", () => {
+    const token = encodePageToken({ fromId: id, inclusive: false }, fingerprint);
+    expect(() => decodePageToken(token, "anotherPrint")).toThrow(
+      /page_token was issued for another filter/,
+    );
+  });
+
+  it("a position token (a Range header's <from>, or an earlier release's) goes with any filter", () => {
+    const token = encodePositionToken({ fromId: id, inclusive: true });
+    expect(decodePageToken(token, fingerprint)).toEqual({ fromId: id, inclusive: true });
+    expect(decodePageToken(token, "anotherPrint")).toEqual({ fromId: id, inclusive: true });
   });
 
   it.each([
     "garbage",
     Buffer.from("v1:xnot-an-id").toString("base64url"),
     Buffer.from(`v2:x${id}`).toString("base64url"),
+    Buffer.from(`v1:x${id}extra`).toString("base64url"),
+    Buffer.from(`v3:x${id}${fingerprint}`).toString("base64url"),
   ])("rejects %s naming page_token", (token) => {
-    expect(() => decodePageToken(token)).toThrow(ValidationError);
-    expect(() => decodePageToken(token)).toThrow(/page_token/);
+    expect(() => decodePageToken(token, fingerprint)).toThrow(ValidationError);
+    expect(() => decodePageToken(token, fingerprint)).toThrow(/page_token/);
   });
 });

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/storage/v1/records.proto.
  */
 export const file_notification_storage_v1_records: GenFile = /*@__PURE__*/
-  fileDesc("CiVub3RpZmljYXRpb24vc3RvcmFnZS92MS9yZWNvcmRzLnByb3RvEhdub3RpZmljYXRpb24uc3RvcmFnZS52MSLbAQoSTm90aWZpY2F0aW9uUmVjb3JkEgoKAmlkGAEgASgJEhAKCGNhdGVnb3J5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoAxJPCgpwcm9wZXJ0aWVzGAUgAygLMjsubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKIAQoWTm90aWZpY2F0aW9uTGlzdFJlY29yZBJCCg1ub3RpZmljYXRpb25zGAEgAygLMisubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkEhMKC2RlbGV0ZWRfaWRzGAIgAygJEhUKDWNsZWFyZWRfdXBfdG8YAyABKAkikAEKClJ1bGVSZWNvcmQSDwoHdmVyc2lvbhgBIAEoCRIPCgdkZWxldGVkGAIgASgIEhUKCG1heF9zaXplGAMgASgFSACIAQESGQoMbWF4X2R1cmF0aW9uGAQgASgJSAGIAQESEAoIbWF0Y2hfb24YBSABKAlCCwoJX21heF9zaXplQg8KDV9tYXhfZHVyYXRpb24ipAEKDVJ1bGVTZXRSZWNvcmQSQAoFcnVsZXMYASADKAsyMS5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlU2V0UmVjb3JkLlJ1bGVzRW50cnkaUQoKUnVsZXNFbnRyeRILCgNrZXkYASABKAkSMgoFdmFsdWUYAiABKAsyIy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlUmVjb3JkOgI4ASIzCg5FbWJlZGRlZE9iamVjdBIPCgd2ZXJzaW9uGAEgASgEEhAKCHNpYmxpbmdzGAIgAygMYgZwcm90bzM");
+  fileDesc("CiVub3RpZmljYXRpb24vc3RvcmFnZS92MS9yZWNvcmRzLnByb3RvEhdub3RpZmljYXRpb24uc3RvcmFnZS52MSLbAQoSTm90aWZpY2F0aW9uUmVjb3JkEgoKAmlkGAEgASgJEhAKCGNhdGVnb3J5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoAxJPCgpwcm9wZXJ0aWVzGAUgAygLMjsubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKIAQoWTm90aWZpY2F0aW9uTGlzdFJlY29yZBJCCg1ub3RpZmljYXRpb25zGAEgAygLMisubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkEhMKC2RlbGV0ZWRfaWRzGAIgAygJEhUKDWNsZWFyZWRfdXBfdG8YAyABKAkikAEKClJ1bGVSZWNvcmQSDwoHdmVyc2lvbhgBIAEoCRIPCgdkZWxldGVkGAIgASgIEhUKCG1heF9zaXplGAMgASgFSACIAQESGQoMbWF4X2R1cmF0aW9uGAQgASgJSAGIAQESEAoIbWF0Y2hfb24YBSABKAlCCwoJX21heF9zaXplQg8KDV9tYXhfZHVyYXRpb24ipAEKDVJ1bGVTZXRSZWNvcmQSQAoFcnVsZXMYASADKAsyMS5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlU2V0UmVjb3JkLlJ1bGVzRW50cnkaUQoKUnVsZXNFbnRyeRILCgNrZXkYASABKAkSMgoFdmFsdWUYAiABKAsyIy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlUmVjb3JkOgI4ASIzCg5FbWJlZGRlZE9iamVjdBIPCgd2ZXJzaW9uGAEgASgEEhAKCHNpYmxpbmdzGAIgAygMIjEKD1N0YXRlTWFya1JlY29yZBINCgV2YWx1ZRgBIAEoCBIPCgd2ZXJzaW9uGAIgASgJIpkBChdOb3RpZmljYXRpb25TdGF0ZVJlY29yZBIKCgJpZBgBIAEoCRI2CgRyZWFkGAIgASgLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU3RhdGVNYXJrUmVjb3JkEjoKCGFyY2hpdmVkGAMgASgLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU3RhdGVNYXJrUmVjb3JkIsoBChFTdGF0ZUZpbHRlclJlY29yZBISCgpjYXRlZ29yaWVzGAEgAygJEgwKBHJlYWQYAiABKAUSEAoIYXJjaGl2ZWQYAyABKAgSTgoKcHJvcGVydGllcxgEIAMoCzI6Lm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlN0YXRlRmlsdGVyUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJtCg9XYXRlcm1hcmtSZWNvcmQSDQoFdXBfdG8YASABKAkSDwoHdmVyc2lvbhgCIAEoCRI6CgZmaWx0ZXIYAyABKAsyKi5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5TdGF0ZUZpbHRlclJlY29yZCLXAQoQSW5ib3hTdGF0ZVJlY29yZBJHCg1ub3RpZmljYXRpb25zGAEgAygLMjAubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uU3RhdGVSZWNvcmQSOgoIcmVhZF9hbGwYAiADKAsyKC5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5XYXRlcm1hcmtSZWNvcmQSPgoMYXJjaGl2ZWRfYWxsGAMgAygLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuV2F0ZXJtYXJrUmVjb3JkYgZwcm90bzM");
 
 /**
  * One stored notification. Unseen flags and rollups are derived on read.
@@ -178,4 +178,157 @@ export type EmbeddedObject = Message<"notification.storage.v1.EmbeddedObject"> &
  */
 export const EmbeddedObjectSchema: GenMessage<EmbeddedObject> = /*@__PURE__*/
   messageDesc(file_notification_storage_v1_records, 4);
+
+/**
+ * A read or archived mark on one notification, with the change that set it.
+ *
+ * @generated from message notification.storage.v1.StateMarkRecord
+ */
+export type StateMarkRecord = Message<"notification.storage.v1.StateMarkRecord"> & {
+  /**
+   * @generated from field: bool value = 1;
+   */
+  value: boolean;
+
+  /**
+   * A KSUID taken when the change was handled; the greatest wins a merge.
+   *
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message notification.storage.v1.StateMarkRecord.
+ * Use `create(StateMarkRecordSchema)` to create a new message.
+ */
+export const StateMarkRecordSchema: GenMessage<StateMarkRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 5);
+
+/**
+ * One notification's marks by id; a mark never set is left unset.
+ *
+ * @generated from message notification.storage.v1.NotificationStateRecord
+ */
+export type NotificationStateRecord = Message<"notification.storage.v1.NotificationStateRecord"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: notification.storage.v1.StateMarkRecord read = 2;
+   */
+  read?: StateMarkRecord | undefined;
+
+  /**
+   * @generated from field: notification.storage.v1.StateMarkRecord archived = 3;
+   */
+  archived?: StateMarkRecord | undefined;
+};
+
+/**
+ * Describes the message notification.storage.v1.NotificationStateRecord.
+ * Use `create(NotificationStateRecordSchema)` to create a new message.
+ */
+export const NotificationStateRecordSchema: GenMessage<NotificationStateRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 6);
+
+/**
+ * A filter as a watermark keeps it (the API's NotificationFilter).
+ *
+ * @generated from message notification.storage.v1.StateFilterRecord
+ */
+export type StateFilterRecord = Message<"notification.storage.v1.StateFilterRecord"> & {
+  /**
+   * Sorted, no duplicates; empty: every category.
+   *
+   * @generated from field: repeated string categories = 1;
+   */
+  categories: string[];
+
+  /**
+   * 0 both, 1 unread, 2 read (the API's ReadFilter numbers).
+   *
+   * @generated from field: int32 read = 2;
+   */
+  read: number;
+
+  /**
+   * @generated from field: bool archived = 3;
+   */
+  archived: boolean;
+
+  /**
+   * @generated from field: map<string, string> properties = 4;
+   */
+  properties: { [key: string]: string };
+};
+
+/**
+ * Describes the message notification.storage.v1.StateFilterRecord.
+ * Use `create(StateFilterRecordSchema)` to create a new message.
+ */
+export const StateFilterRecordSchema: GenMessage<StateFilterRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 7);
+
+/**
+ * A mark-all: every notification up to `up_to` whose category and properties
+ * match `filter` took the mark at `version`, but those the change pinned by id.
+ *
+ * @generated from message notification.storage.v1.WatermarkRecord
+ */
+export type WatermarkRecord = Message<"notification.storage.v1.WatermarkRecord"> & {
+  /**
+   * @generated from field: string up_to = 1;
+   */
+  upTo: string;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * @generated from field: notification.storage.v1.StateFilterRecord filter = 3;
+   */
+  filter?: StateFilterRecord | undefined;
+};
+
+/**
+ * Describes the message notification.storage.v1.WatermarkRecord.
+ * Use `create(WatermarkRecordSchema)` to create a new message.
+ */
+export const WatermarkRecordSchema: GenMessage<WatermarkRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 8);
+
+/**
+ * The value of bucket `states`, key = username: the user's read and archived
+ * marks, by id and by watermark. Seen lives in the cursor.
+ *
+ * @generated from message notification.storage.v1.InboxStateRecord
+ */
+export type InboxStateRecord = Message<"notification.storage.v1.InboxStateRecord"> & {
+  /**
+   * @generated from field: repeated notification.storage.v1.NotificationStateRecord notifications = 1;
+   */
+  notifications: NotificationStateRecord[];
+
+  /**
+   * @generated from field: repeated notification.storage.v1.WatermarkRecord read_all = 2;
+   */
+  readAll: WatermarkRecord[];
+
+  /**
+   * @generated from field: repeated notification.storage.v1.WatermarkRecord archived_all = 3;
+   */
+  archivedAll: WatermarkRecord[];
+};
+
+/**
+ * Describes the message notification.storage.v1.InboxStateRecord.
+ * Use `create(InboxStateRecordSchema)` to create a new message.
+ */
+export const InboxStateRecordSchema: GenMessage<InboxStateRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 9);
 

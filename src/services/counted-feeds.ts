@@ -1,0 +1,154 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { InboxCounts } from "../domain/inbox-counts.js";
+import type { EventBus, EventListener, EventSource, Unsubscribe } from "../streams/event-bus.js";
+import type { InboxEvent } from "../streams/inbox-event.js";
+
+/** An inbox event with the inbox view's counts after it, as live streams send it. */
+export interface CountedEvent {
+  readonly event: InboxEvent;
+  readonly counts: InboxCounts;
+}
+
+/** One user's feed on this instance: one listener on the bus, many streams. */
+interface Feed {
+  readonly username: string;
+  readonly listeners: Set<EventListener<CountedEvent>>;
+  /** Events received and not yet counted. */
+  pending: InboxEvent[];
+  counting: boolean;
+  closed: boolean;
+  joined: Promise<void>;
+  leaveBus: Unsubscribe | undefined;
+}
+
+/**
+ * Adds counts to live events (contract §7.5) where they are needed: on the
+ * instance that has subscribers of the user, once per batch. Creates and
+ * marks publish bare events, so producers never pay for counting; here each
+ * user with local streams has one listener on the bus, and the events that
+ * arrive while a count is read are counted together by the next read, which
+ * happens after storage acknowledged all of them. So every stream of a user,
+ * on every instance, ends on the counts of the last change, read from
+ * storage: two devices converge.
+ *
+ * A count that cannot be read ends the user's streams here with
+ * UNAVAILABLE (they resume and get a fresh state), and so does a backlog of
+ * more than `maxPending` events: a stream never carries stale counts silently.
+ */
+export class CountedFeeds implements EventSource<CountedEvent> {
+  private readonly feeds = new Map<string, Feed>();
+
+  /**
+   * @param count reads the user's inbox-view counts from storage.
+   * @param maxPending the most events waiting for one count.
+   */
+  constructor(
+    private readonly bus: EventBus,
+    private readonly count: (username: string) => Promise<InboxCounts>,
+    private readonly maxPending: number,
+  ) {}
+
+  async subscribe(username: string, listener: EventListener<CountedEvent>): Promise<Unsubscribe> {
+    const feed = this.feeds.get(username) ?? this.open(username);
+    feed.listeners.add(listener);
+    try {
+      await feed.joined;
+    } catch (error) {
+      this.leave(feed, listener);
+      throw error;
+    }
+    return () => this.leave(feed, listener);
+  }
+
+  private open(username: string): Feed {
+    const feed: Feed = {
+      username,
+      listeners: new Set(),
+      pending: [],
+      counting: false,
+      closed: false,
+      joined: Promise.resolve(),
+      leaveBus: undefined,
+    };
+    this.feeds.set(username, feed);
+    feed.joined = this.bus
+      .subscribe(username, {
+        event: (event) => this.received(feed, event),
+        lost: (error) => this.end(feed, error),
+      })
+      .then((leaveBus) => {
+        if (feed.closed) leaveBus();
+        else feed.leaveBus = leaveBus;
+      });
+    return feed;
+  }
+
+  private received(feed: Feed, event: InboxEvent): void {
+    if (feed.closed) return;
+    feed.pending.push(event);
+    if (feed.pending.length > this.maxPending) {
+      this.end(
+        feed,
+        new ConnectError(
+          `more than ${this.maxPending} inbox events waited for their counts; resubscribe with after to catch up`,
+          Code.ResourceExhausted,
+        ),
+      );
+      return;
+    }
+    if (!feed.counting) void this.drain(feed);
+  }
+
+  /** Counts and hands out batches until none waits. */
+  private async drain(feed: Feed): Promise<void> {
+    feed.counting = true;
+    while (!feed.closed && feed.pending.length > 0) {
+      const batch = feed.pending;
+      feed.pending = [];
+      let counts: InboxCounts;
+      try {
+        counts = await this.count(feed.username);
+      } catch (error) {
+        this.end(
+          feed,
+          new ConnectError(
+            "the inbox counts could not be read; resubscribe with after to catch up",
+            Code.Unavailable,
+            undefined,
+            undefined,
+            error,
+          ),
+        );
+        return;
+      }
+      if (feed.closed) return;
+      for (const event of batch) {
+        // A listener may leave while it is handed an event: iterate a copy.
+        for (const listener of [...feed.listeners]) listener.event({ event, counts });
+      }
+    }
+    feed.counting = false;
+  }
+
+  private leave(feed: Feed, listener: EventListener<CountedEvent>): void {
+    feed.listeners.delete(listener);
+    if (feed.listeners.size === 0) this.close(feed);
+  }
+
+  /** Ends every stream of the feed with `error`. */
+  private end(feed: Feed, error: ConnectError): void {
+    if (feed.closed) return;
+    const listeners = [...feed.listeners];
+    this.close(feed);
+    for (const listener of listeners) listener.lost(error);
+  }
+
+  private close(feed: Feed): void {
+    if (feed.closed) return;
+    feed.closed = true;
+    feed.listeners.clear();
+    feed.pending = [];
+    if (this.feeds.get(feed.username) === feed) this.feeds.delete(feed.username);
+    feed.leaveBus?.();
+  }
+}
