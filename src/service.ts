@@ -25,11 +25,16 @@ import { StoreProbe, type StoreProbeOptions } from "./observability/store-probe.
 import { createRestTranscoder } from "./rest/transcoder.js";
 import { errorMapping } from "./server/error-mapping.js";
 import { type HttpServerOptions, startHttpServer } from "./server/http-server.js";
+import type { CountedFeeds } from "./services/counted-feeds.js";
 import type { ServiceDependencies } from "./services/dependencies.js";
 import { createNotificationService } from "./services/notification-service.js";
 import { RuleCache } from "./services/rule-cache.js";
 import { createRuleService } from "./services/rule-service.js";
-import { createStreamService, type StreamOptions } from "./services/stream-service.js";
+import {
+  createCountedFeeds,
+  createStreamService,
+  type StreamOptions,
+} from "./services/stream-service.js";
 import { EmbeddedStore } from "./storage/embedded-store.js";
 import type { KeyValueStore } from "./storage/key-value-store.js";
 import { createRepositories } from "./storage/repositories.js";
@@ -110,7 +115,6 @@ export async function startService(
     // The event bus for live streams.
     const events = await openEventBus(config, logger, ignored);
     opened.push(() => events.close());
-    registerEventBusMetrics(metrics.registry, events);
 
     // The services.
     const app = createApp(store, {
@@ -122,6 +126,7 @@ export async function startService(
       onReadBackFailed: (error) => ignored("delete_all_read_back", error),
     });
     opened.push(() => app.idle());
+    registerEventBusMetrics(metrics.registry, app.streams);
 
     // The API server: every protocol and REST on one port, each call observed
     // and authorized.
@@ -224,6 +229,8 @@ export interface AppOptions {
 /** The services over one store, ready to mount on a Connect router. */
 export interface App {
   readonly deps: ServiceDependencies;
+  /** The live streams' feeds over the bus: one per user with streams here. */
+  readonly streams: CountedFeeds;
   /** Registers NotificationService, RuleService and StreamService. */
   routes(router: ConnectRouter): void;
   /** Resolves when no write is queued or running. */
@@ -246,12 +253,14 @@ export function createApp(store: KeyValueStore, options: AppOptions): App {
     events,
     onReadBackFailed: options.onReadBackFailed ?? (() => {}),
   };
+  const streams = createCountedFeeds(deps, options.streams);
   return {
     deps,
+    streams,
     routes(router) {
       router.service(NotificationService, createNotificationService(deps));
       router.service(RuleService, createRuleService(deps));
-      router.service(StreamService, createStreamService(deps, options.streams));
+      router.service(StreamService, createStreamService(deps, streams, options.streams));
     },
     idle: () => repositories.idle(),
   };

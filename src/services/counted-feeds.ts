@@ -1,6 +1,12 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { InboxCounts } from "../domain/inbox-counts.js";
-import type { EventBus, EventListener, EventSource, Unsubscribe } from "../streams/event-bus.js";
+import type {
+  EventBus,
+  EventBusStats,
+  EventListener,
+  EventSource,
+  Unsubscribe,
+} from "../streams/event-bus.js";
 import type { InboxEvent } from "../streams/inbox-event.js";
 
 /** An inbox event with the inbox view's counts after it, as live streams send it. */
@@ -47,6 +53,17 @@ export class CountedFeeds implements EventSource<CountedEvent> {
     private readonly count: (username: string) => Promise<InboxCounts>,
     private readonly maxPending: number,
   ) {}
+
+  /**
+   * Users with streams on this instance (`channels`: each holds one listener
+   * on the bus) and their streams (`listeners`); both return to zero when
+   * every stream ends.
+   */
+  stats(): EventBusStats {
+    let listeners = 0;
+    for (const feed of this.feeds.values()) listeners += feed.listeners.size;
+    return { channels: this.feeds.size, listeners };
+  }
 
   async subscribe(username: string, listener: EventListener<CountedEvent>): Promise<Unsubscribe> {
     const feed = this.feeds.get(username) ?? this.open(username);

@@ -34,6 +34,18 @@ type Response = MessageInitShape<typeof SubscribeResponseSchema>;
 // have missed it. Replaying a change twice is harmless.
 const replayMarginMs = 30_000;
 
+/** The live feeds of `deps`' bus, with the inbox view's counts read from its storage. */
+export function createCountedFeeds(
+  deps: ServiceDependencies,
+  options: StreamOptions,
+): CountedFeeds {
+  return new CountedFeeds(
+    deps.events,
+    async (username) => inboxCounts(await readInbox(deps, username)),
+    options.queueSize,
+  );
+}
+
 /**
  * StreamService (contract §6, §7.5): the inbox state with its counts, the
  * replay after `after`, then live events, each with the inbox view's counts
@@ -43,13 +55,9 @@ const replayMarginMs = 30_000;
  */
 export function createStreamService(
   deps: ServiceDependencies,
+  feeds: CountedFeeds,
   options: StreamOptions,
 ): ServiceImpl<typeof StreamService> {
-  const feeds = new CountedFeeds(
-    deps.events,
-    async (username) => inboxCounts(await readInbox(deps, username)),
-    options.queueSize,
-  );
   return {
     async *subscribe(req, ctx) {
       checkUsername(req.username);

@@ -1,13 +1,13 @@
 import { Gauge, type Registry } from "prom-client";
-import type { EventBus } from "./event-bus.js";
+import type { EventBusStats } from "./event-bus.js";
 
 /**
- * Exposes a bus's counts as gauges read at scrape time:
+ * Exposes live-stream counts as gauges read at scrape time:
  * `notification_stream_listeners` (open subscriptions on this instance) and
  * `notification_stream_channels` (users with one; with Redis, the channels
  * this instance is SUBSCRIBEd to). Both return to zero when no stream is open.
  */
-export function registerEventBusMetrics(registry: Registry, bus: EventBus): void {
+export function registerEventBusMetrics(registry: Registry, bus: { stats(): EventBusStats }): void {
   new Gauge({
     name: "notification_stream_listeners",
     help: "Live-stream subscriptions open on this instance.",

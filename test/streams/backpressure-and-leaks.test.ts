@@ -30,7 +30,8 @@ describe.each(storeKinds)(
       await sut.close();
     });
 
-    const stats = () => sut.service.events.stats();
+    // Streams per user hang off one bus listener per user (the counted feed).
+    const stats = () => sut.service.app.streams.stats();
     // About 30 KB each: a few fill the HTTP/2 flow-control window of a client that stops reading.
     const bigProperties = Object.fromEntries(
       Array.from({ length: 30 }, (_, i) => [`key${i}`, "x".repeat(1000)]),
@@ -104,6 +105,7 @@ describe.each(storeKinds)(
       );
       await Promise.all(open.map((r) => r.live()));
       expect(stats()).toEqual({ channels: 3, listeners: 20 });
+      expect(sut.service.events.stats()).toEqual({ channels: 3, listeners: 3 });
       const metrics = async () =>
         (await fetch(`http://127.0.0.1:${sut.service.adminPort}/metrics`)).text();
       expect(await metrics()).toMatch(/^notification_stream_listeners 20$/m);
@@ -113,6 +115,7 @@ describe.each(storeKinds)(
         () => expect(stats(), "every listener freed").toEqual({ channels: 0, listeners: 0 }),
         patiently,
       );
+      expect(sut.service.events.stats()).toEqual({ channels: 0, listeners: 0 });
       expect(await metrics()).toMatch(/^notification_stream_listeners 0$/m);
     });
   },

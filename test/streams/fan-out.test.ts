@@ -76,8 +76,9 @@ describeWithRedis("Subscribe across instances over Redis", () => {
       expect(reader.ids()).toEqual([fromB, fromA]);
       expect(reader.kinds()).toEqual(["state", "notification", "notification", "deleted"]);
     }
-    // One Redis subscription serves both streams of the user on instance a.
-    expect(a.service.events.stats()).toEqual({ channels: 1, listeners: 2 });
+    // One Redis subscription, and one listener on it, serve both streams of the user on instance a.
+    expect(a.service.app.streams.stats()).toEqual({ channels: 1, listeners: 2 });
+    expect(a.service.events.stats()).toEqual({ channels: 1, listeners: 1 });
   });
 
   it("a client that reconnects to the other instance gets what was created while it was away, once", async () => {
@@ -172,13 +173,15 @@ describeWithRedis("Subscribe across instances over Redis", () => {
     const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     try {
       await vi.waitFor(async () => {
-        expect([a, b].map((s) => s.service.events.stats().listeners)).toEqual([0, 0]);
+        expect([a, b].map((s) => s.service.app.streams.stats().listeners)).toEqual([0, 0]);
         expect(await admin.pubsub("CHANNELS", "*"), "Redis subscriptions").toEqual([]);
       }, patiently);
     } finally {
       admin.disconnect();
     }
-    expect(a.service.events.stats()).toEqual({ channels: 0, listeners: 0 });
-    expect(b.service.events.stats()).toEqual({ channels: 0, listeners: 0 });
+    for (const sut of [a, b]) {
+      expect(sut.service.app.streams.stats()).toEqual({ channels: 0, listeners: 0 });
+      expect(sut.service.events.stats()).toEqual({ channels: 0, listeners: 0 });
+    }
   });
 });

@@ -107,13 +107,16 @@ describe.each(storeKinds)("Subscribe: events over every protocol (%s store)", (k
     try {
       expect(await messages.next()).toEqual({
         done: false,
-        value: { state: { unseen_count: 1, newest_id: before.id } },
+        value: {
+          state: { unseen_count: 1, newest_id: before.id, total_count: 1, unread_count: 1 },
+        },
       });
       const live = await create(username, "to the browser");
       let next = await messages.next();
       while (!next.done && "heartbeat" in next.value) next = await messages.next();
       expect(next.value).toMatchObject({
         notification: { id: live.id, message: "to the browser", unseen: true },
+        counts: { total: 2, unseen: 2, unread: 2 },
       });
     } finally {
       abort.abort();
