@@ -1,66 +1,41 @@
-import { type InboxState, type StateFlag, stateFlags, type Watermark } from "./inbox-state.js";
+import { effectiveMark, type InboxState, type StateFlag, stateFlags } from "./inbox-state.js";
+import type { StoredNotification } from "./notification.js";
 
-/** One change a state holds, as a resumed stream replays it. */
-export type StateFact =
-  | {
-      readonly kind: "marks";
-      readonly flag: StateFlag;
-      readonly value: boolean;
-      readonly ids: readonly string[];
-      readonly version: string;
-    }
-  | {
-      readonly kind: "watermark";
-      readonly flag: StateFlag;
-      readonly watermark: Watermark;
-    };
+/** Notifications whose flag now has `value`, as a resumed stream replays them. */
+export interface StateOutcome {
+  readonly flag: StateFlag;
+  readonly value: boolean;
+  /** Oldest first. */
+  readonly ids: readonly string[];
+}
 
 /**
- * The changes in a state with a version after `since`, oldest first; marks by
- * id of one version, flag and value come as one fact. At one version a
- * watermark comes before the marks by id that its change set (which win the
- * tie), so applying the facts in order leaves every notification they reach
- * in its current state. A state keeps only each notification's latest mark,
- * so what is replayed is the outcome, not every step.
+ * What changed in the notifications' states after `since`: each notification
+ * whose read or archived state was last decided by a change with a later
+ * version, grouped by flag and value. The outcome is replayed rather than the
+ * changes: a mark-all whose filter depends on state cannot be applied again
+ * by a client that missed what came between, and a state keeps only each
+ * notification's latest mark. A client that applies these to what it held
+ * at `since` holds what storage holds.
+ *
+ * @param notifications the notifications the client may hold (the list).
  */
-export function stateFactsSince(state: InboxState, since: string): StateFact[] {
-  const marks = new Map<
-    string,
-    { flag: StateFlag; value: boolean; version: string; ids: string[] }
-  >();
-  for (const [id, own] of state.marks) {
+export function stateChangedSince(
+  state: InboxState,
+  notifications: readonly StoredNotification[],
+  since: string,
+): StateOutcome[] {
+  const groups = new Map<string, { flag: StateFlag; value: boolean; ids: string[] }>();
+  for (let i = notifications.length - 1; i >= 0; i--) {
+    const n = notifications[i] as StoredNotification;
     for (const flag of stateFlags) {
-      const mark = own[flag];
+      const mark = effectiveMark(state, flag, n);
       if (!mark || mark.version <= since) continue;
-      const key = `${mark.version}\u0000${flag}\u0000${mark.value}`;
-      const group = marks.get(key);
-      if (group) group.ids.push(id);
-      else marks.set(key, { flag, value: mark.value, version: mark.version, ids: [id] });
+      const key = `${flag}:${mark.value}`;
+      const group = groups.get(key);
+      if (group) group.ids.push(n.id);
+      else groups.set(key, { flag, value: mark.value, ids: [n.id] });
     }
   }
-  const facts: StateFact[] = [...marks.values()].map((m) => ({
-    kind: "marks",
-    flag: m.flag,
-    value: m.value,
-    ids: m.ids.sort(),
-    version: m.version,
-  }));
-  for (const flag of stateFlags) {
-    for (const watermark of state.watermarks[flag]) {
-      if (watermark.version > since) facts.push({ kind: "watermark", flag, watermark });
-    }
-  }
-  return facts.sort(byVersion);
-}
-
-function versionOf(fact: StateFact): string {
-  return fact.kind === "marks" ? fact.version : fact.watermark.version;
-}
-
-function byVersion(a: StateFact, b: StateFact): number {
-  const va = versionOf(a);
-  const vb = versionOf(b);
-  if (va !== vb) return va < vb ? -1 : 1;
-  // At one version the watermark first: the marks by id of its change win.
-  return (a.kind === "watermark" ? 0 : 1) - (b.kind === "watermark" ? 0 : 1);
+  return [...groups.values()];
 }

@@ -15,6 +15,13 @@ export interface CountedEvent {
   readonly counts: InboxCounts;
 }
 
+/** What one read of the inbox gives a batch of events: the counts, and each event settled. */
+export interface BatchView {
+  readonly counts: InboxCounts;
+  /** The events to send for one event received (see `settleEvent`). */
+  settle(event: InboxEvent): readonly InboxEvent[];
+}
+
 /** One user's feed on this instance: one listener on the bus, many streams. */
 interface Feed {
   readonly username: string;
@@ -29,7 +36,8 @@ interface Feed {
 
 /**
  * Adds counts to live events (contract §7.5) where they are needed: on the
- * instance that has subscribers of the user, once per batch. Creates and
+ * instance that has subscribers of the user, once per batch, and settles
+ * each event against the same read. Creates and
  * marks publish bare events, so producers never pay for counting; here each
  * user with local streams has one listener on the bus, and the events that
  * arrive while a count is read are counted together by the next read, which
@@ -45,12 +53,13 @@ export class CountedFeeds implements EventSource<CountedEvent> {
   private readonly feeds = new Map<string, Feed>();
 
   /**
-   * @param count reads the user's inbox-view counts from storage.
+   * @param view reads the user's inbox from storage: its inbox-view counts,
+   *   and how to settle events against it.
    * @param maxPending the most events waiting for one count.
    */
   constructor(
     private readonly bus: EventBus,
-    private readonly count: (username: string) => Promise<InboxCounts>,
+    private readonly view: (username: string) => Promise<BatchView>,
     private readonly maxPending: number,
   ) {}
 
@@ -122,9 +131,9 @@ export class CountedFeeds implements EventSource<CountedEvent> {
     while (!feed.closed && feed.pending.length > 0) {
       const batch = feed.pending;
       feed.pending = [];
-      let counts: InboxCounts;
+      let view: BatchView;
       try {
-        counts = await this.count(feed.username);
+        view = await this.view(feed.username);
       } catch (error) {
         this.end(
           feed,
@@ -139,9 +148,12 @@ export class CountedFeeds implements EventSource<CountedEvent> {
         return;
       }
       if (feed.closed) return;
-      for (const event of batch) {
-        // A listener may leave while it is handed an event: iterate a copy.
-        for (const listener of [...feed.listeners]) listener.event({ event, counts });
+      const { counts } = view;
+      for (const received of batch) {
+        for (const event of view.settle(received)) {
+          // A listener may leave while it is handed an event: iterate a copy.
+          for (const listener of [...feed.listeners]) listener.event({ event, counts });
+        }
       }
     }
     feed.counting = false;

@@ -14,6 +14,7 @@ import { openSubscription } from "../streams/subscription.js";
 import { CountedFeeds } from "./counted-feeds.js";
 import type { ServiceDependencies } from "./dependencies.js";
 import { type InboxSnapshot, inboxCounts, readInbox, seenUpTo } from "./read-inbox.js";
+import { settleEvent } from "./settle-event.js";
 import { filterToProto, storedToProto } from "./to-proto.js";
 
 /** Options of live streams (`config.streams`, and the retention of `config.storage`). */
@@ -34,14 +35,20 @@ type Response = MessageInitShape<typeof SubscribeResponseSchema>;
 // have missed it. Replaying a change twice is harmless.
 const replayMarginMs = 30_000;
 
-/** The live feeds of `deps`' bus, with the inbox view's counts read from its storage. */
+/**
+ * The live feeds of `deps`' bus: events with the inbox view's counts, and
+ * settled, against one read of the user's inbox per batch.
+ */
 export function createCountedFeeds(
   deps: ServiceDependencies,
   options: StreamOptions,
 ): CountedFeeds {
   return new CountedFeeds(
     deps.events,
-    async (username) => inboxCounts(await readInbox(deps, username)),
+    async (username) => {
+      const snapshot = await readInbox(deps, username);
+      return { counts: inboxCounts(snapshot), settle: (event) => settleEvent(event, snapshot) };
+    },
     options.queueSize,
   );
 }
@@ -97,7 +104,7 @@ export function createStreamService(
         if (req.after !== "" && !resync) {
           const missed = [
             ...replayEvents(list, req.after),
-            ...stateReplayEvents(snapshot.state, idBefore(req.after, replayMarginMs)),
+            ...stateReplayEvents(list, snapshot.state, idBefore(req.after, replayMarginMs)),
           ];
           for (const event of missed) yield toResponse(event, cursor, counts, snapshot.state);
         }

@@ -1,6 +1,6 @@
 import type { InboxState } from "../domain/inbox-state.js";
 import type { NotificationList } from "../domain/notification-list.js";
-import { stateFactsSince } from "../domain/state-replay.js";
+import { stateChangedSince } from "../domain/state-replay.js";
 import type { InboxEvent } from "./inbox-event.js";
 
 /**
@@ -33,18 +33,19 @@ export function clearedEvent(list: NotificationList): InboxEvent {
 }
 
 /**
- * The state changes a resuming subscriber missed: every mark with a version
- * after `since`, oldest first, as `marked` and `marked-all` events.
+ * The state changes a resuming subscriber missed, read from the stored list
+ * and state: the notifications whose read or archived state was decided
+ * after `since`, as `marked` events with their current values.
  */
-export function stateReplayEvents(state: InboxState, since: string): InboxEvent[] {
-  return stateFactsSince(state, since).map((fact) =>
-    fact.kind === "marks"
-      ? { kind: "marked", flag: fact.flag, ids: fact.ids, value: fact.value }
-      : {
-          kind: "marked-all",
-          flag: fact.flag,
-          upTo: fact.watermark.upTo,
-          filter: fact.watermark.filter,
-        },
-  );
+export function stateReplayEvents(
+  list: NotificationList,
+  state: InboxState,
+  since: string,
+): InboxEvent[] {
+  return stateChangedSince(state, list.notifications, since).map(({ flag, value, ids }) => ({
+    kind: "marked",
+    flag,
+    ids,
+    value,
+  }));
 }
