@@ -16,6 +16,15 @@ describe("event codec", () => {
     },
     { kind: "deleted", ids: ["a", "b"] },
     { kind: "cleared", upTo: "m", ids: ["n"] },
+    { kind: "marked", flag: "read", ids: ["a"], value: true },
+    { kind: "marked", flag: "archived", ids: ["a", "b"], value: false },
+    {
+      kind: "marked-all",
+      flag: "read",
+      upTo: "m",
+      filter: { categories: ["like"], read: "unread", archived: false, properties: { post: "1" } },
+    },
+    { kind: "seen", cursor: "m" },
   ];
 
   it.each(events)("round-trips a $kind event", (event) => {
@@ -30,6 +39,17 @@ describe("event codec", () => {
     JSON.stringify({ v: 1, kind: "deleted", ids: [1] }),
     JSON.stringify({ v: 1, kind: "cleared", ids: [] }),
     JSON.stringify({ v: 1, kind: "created", notification: { id: "x" } }),
+    JSON.stringify({ v: 1, kind: "marked", flag: "starred", ids: [], value: true }),
+    JSON.stringify({ v: 1, kind: "marked", flag: "read", ids: ["a"] }),
+    JSON.stringify({ v: 1, kind: "marked-all", flag: "read", upTo: "m" }),
+    JSON.stringify({
+      v: 1,
+      kind: "marked-all",
+      flag: "read",
+      upTo: "m",
+      filter: { categories: [], read: "maybe", archived: false, properties: {} },
+    }),
+    JSON.stringify({ v: 1, kind: "seen" }),
     JSON.stringify({
       v: 1,
       kind: "created",
