@@ -13,6 +13,8 @@ export interface RestOverride {
   readonly cacheControl?: string;
   /** Query parameters that carry a comma-separated list (`?ids=a,b,c`). */
   readonly commaLists?: readonly string[];
+  /** Short query parameter names for field paths (see `QueryOptions.aliases`). */
+  readonly queryAliases?: Readonly<Record<string, string>>;
   /**
    * "Everything" by omission (contract §3.3: a DELETE without `ids` deletes
    * all): when the request sets neither the repeated field `list` nor the
@@ -48,6 +50,16 @@ export function overrideKey(method: DescMethod): string {
 
 const noStore = "no-cache, no-store, no-transform, must-revalidate";
 
+// The filter's query parameters (contract §7.3): `category` (repeatable or
+// comma-separated), `read=unread|read`, `archived=true`, `property.<key>=<value>`.
+const filterAliases = {
+  category: "filter.categories",
+  read: "filter.read",
+  archived: "filter.archived",
+  property: "filter.properties",
+} as const;
+const filtered = { queryAliases: filterAliases, commaLists: ["filter.categories"] } as const;
+
 /** The REST contract of the predecessor (contract §3), one row per method. */
 export const restOverrides: RestOverrides = Object.freeze({
   "notification.v1.NotificationService/CreateNotification": {
@@ -55,8 +67,9 @@ export const restOverrides: RestOverrides = Object.freeze({
     location: "/v1/notifications/{username}",
   },
   "notification.v1.NotificationService/ListNotifications": {
+    ...filtered,
     cacheControl: noStore,
-    emitDefaults: ["unseen"],
+    emitDefaults: ["unseen", "read", "archived"],
     rangePaging: {
       pageSize: "page_size",
       pageToken: "page_token",
@@ -69,6 +82,16 @@ export const restOverrides: RestOverrides = Object.freeze({
     commaLists: ["ids"],
     omittedListMeansAll: { list: "ids", flag: "all" },
   },
+  "notification.v1.NotificationService/CountNotifications": {
+    ...filtered,
+    cacheControl: noStore,
+    emitDefaults: ["total", "unseen", "unread"],
+  },
+  "notification.v1.NotificationService/MarkNotificationsRead": { status: 204 },
+  "notification.v1.NotificationService/MarkNotificationsUnread": { status: 204 },
+  "notification.v1.NotificationService/ArchiveNotifications": { status: 204 },
+  "notification.v1.NotificationService/UnarchiveNotifications": { status: 204 },
+  "notification.v1.NotificationService/MarkNotificationsSeen": { status: 204 },
   "notification.v1.RuleService/PutRule": { status: 204 },
   "notification.v1.RuleService/DeleteRule": { status: 204 },
   "notification.v1.RuleService/ListRules": { cacheControl: noStore },

@@ -136,6 +136,7 @@ export function createRestTranscoder(
     applyQuery(json, route.method.input, query, {
       bound: boundFields(route, query),
       ...(override.commaLists && { commaLists: override.commaLists }),
+      ...(override.queryAliases && { aliases: override.queryAliases }),
     });
     const range = applyRange(req, route, override, json);
     const everything = override.omittedListMeansAll;

@@ -39,7 +39,7 @@ describe.each(storeKinds)("the predecessor's README requests (%s store)", (kind)
     const res = await rest.get("/v1/notifications/test");
     expect(res.status).toBe(200);
     const [only] = created;
-    expect(res.body).toEqual([{ ...only, unseen: true }]);
+    expect(res.body).toEqual([{ ...only, unseen: true, read: false, archived: false }]);
     expect(res.headers.get("accept-ranges")).toBe("id");
     expect(res.headers.get("content-range")).toBe(`id ${only?.id}..${only?.id}`);
     expect(res.headers.get("last-modified")).toBe(new Date(only?.created_at ?? "").toUTCString());

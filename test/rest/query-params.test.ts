@@ -62,6 +62,23 @@ describe("applyQuery", () => {
     expect(convert("at=2015-07-26T16:06:10.970Z")).toEqual({ at: "2015-07-26T16:06:10.970Z" });
   });
 
+  it("sets a map entry from <map>.<key>, the key being the rest of the name", () => {
+    expect(convert("labels.team=red&labels.a.b=c")).toEqual({
+      labels: { team: "red", "a.b": "c" },
+    });
+    expect(convert("tag.x=1", { aliases: { tag: "labels" } })).toEqual({ labels: { x: "1" } });
+  });
+
+  it("reads aliases for a parameter or its first dotted part", () => {
+    const aliases = { t: "tags", in: "inner" };
+    expect(convert("t=a&t=b&in.name=x", { aliases })).toEqual({
+      tags: ["a", "b"],
+      inner: { name: "x" },
+    });
+    expect(convert("t=a,b", { aliases, commaLists: ["tags"] })).toEqual({ tags: ["a", "b"] });
+    expect(refusal("in=x", { aliases })).toContain('query parameter "in" names a message');
+  });
+
   it.each([
     ["flag=yes", 'query parameter "flag" must be true or false (got "yes")'],
     ["small=abc", 'query parameter "small" must be an integer from -2147483648 to 2147483647'],
@@ -78,6 +95,7 @@ describe("applyQuery", () => {
     ["inner.nope=1", 'unknown query parameter "inner.nope"'],
     ["inner=x", 'query parameter "inner" names a message, which a query cannot set'],
     ["labels=x", 'query parameter "labels" names a map, which a query cannot set'],
+    ["labels.k=a&labels.k=b", 'query parameter "labels.k" must be given once'],
     ["inners=x", "names a list of messages, which a query cannot set"],
   ])("refuses %s", (query, message) => {
     expect(refusal(query)).toContain(message);
