@@ -6,6 +6,8 @@ export class CountingStore extends ForwardingStore {
   /** Bytes of every value written so far. */
   bytesPut = 0;
   puts = 0;
+  /** Writes and bytes written so far, per bucket. */
+  readonly putsTo = new Map<BucketName, { puts: number; bytes: number }>();
   /** Bytes of every sibling value read so far. */
   bytesRead = 0;
   gets = 0;
@@ -26,6 +28,11 @@ export class CountingStore extends ForwardingStore {
   ): Promise<void> {
     this.puts++;
     this.bytesPut += value.byteLength;
+    const bucketPuts = this.putsTo.get(bucket) ?? { puts: 0, bytes: 0 };
+    this.putsTo.set(bucket, {
+      puts: bucketPuts.puts + 1,
+      bytes: bucketPuts.bytes + value.byteLength,
+    });
     return this.inner.put(bucket, key, value, context, options);
   }
 }

@@ -14,6 +14,7 @@ import { createScenario } from "./scenarios/create.js";
 import { listScenario } from "./scenarios/list.js";
 import { microScenario } from "./scenarios/micro.js";
 import { restScenario } from "./scenarios/rest.js";
+import { stateScenario } from "./scenarios/state.js";
 import { subscribeScenario } from "./scenarios/subscribe.js";
 import { type ServiceHost, startServiceHost } from "./service-host.js";
 
@@ -23,6 +24,7 @@ const scenarios: readonly Scenario[] = [
   restScenario,
   subscribeScenario,
   costGrowthScenario,
+  stateScenario,
   microScenario,
 ];
 
