@@ -6,13 +6,21 @@ export type {
 } from "../gen/notification/v1/notification_pb.js";
 export type { Rule } from "../gen/notification/v1/rule_pb.js";
 export type {
+  CursorMoved,
+  InboxCounts,
   InboxState,
+  NotificationsArchived,
+  NotificationsArchivedAll,
   NotificationsCleared,
   NotificationsDeleted,
+  NotificationsRead,
+  NotificationsReadAll,
 } from "../gen/notification/v1/stream_pb.js";
 export type { Protocol, TokenSource, TransportOptions } from "./create-transport.js";
 export {
   createNotificationClient,
+  type InboxCountsResult,
+  type InboxFilter,
   type ListAllOptions,
   type NotificationClient,
   type NotificationClientOptions,

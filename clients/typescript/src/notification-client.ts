@@ -1,8 +1,12 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { type CallOptions, Code, ConnectError, createClient } from "@connectrpc/connect";
 import {
+  type CountNotificationsResponse,
   type ListNotificationsResponse,
   type Notification,
+  type NotificationFilterSchema,
   NotificationService,
+  ReadFilter,
 } from "../gen/notification/v1/notification_pb.js";
 import { type Rule, RuleService } from "../gen/notification/v1/rule_pb.js";
 import { StreamService } from "../gen/notification/v1/stream_pb.js";
@@ -19,18 +23,47 @@ export interface NotificationContent {
   readonly properties?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Which notifications a list, a count or a mark-all covers. Every field is
+ * optional; none set is the inbox view (every category, read and unread, not
+ * archived).
+ */
+export interface InboxFilter {
+  /** Any of these categories. Default: every category. */
+  readonly categories?: readonly string[];
+  /** Only unread or only read ones. Default: both. */
+  readonly read?: "unread" | "read";
+  /** True: the archive view. Default false: the inbox view. */
+  readonly archived?: boolean;
+  /** Every pair must match a notification's property. */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
 /** Which page of an inbox to list. */
 export interface PageRequest {
   /** Top-level items per page (a rollup counts as one). Default 20, at most 1000. */
   readonly pageSize?: number;
-  /** The previous page's `nextPageToken`. Default empty: the first page. */
+  /**
+   * The previous page's `nextPageToken`, which belongs to the filter it was
+   * listed with. Default empty: the first page.
+   */
   readonly pageToken?: string;
+  /**
+   * What to list. Default: the inbox view, whose first page alone moves the
+   * seen cursor.
+   */
+  readonly filter?: InboxFilter;
 }
 
-/** Options of {@link NotificationClient.listAllNotifications}: the page size, and call options for every page. */
+/** What a count answers: top-level items (a rollup is one), how many unseen, how many unread. */
+export type InboxCountsResult = Pick<CountNotificationsResponse, "total" | "unseen" | "unread">;
+
+/** Options of {@link NotificationClient.listAllNotifications}: the page size and filter, and call options for every page. */
 export interface ListAllOptions extends CallOptions {
   /** Top-level items per request. Default 20, at most 1000. */
   readonly pageSize?: number;
+  /** What to list. Default: the inbox view. */
+  readonly filter?: InboxFilter;
 }
 
 /** A rollup rule; at least one field is set. */
@@ -86,6 +119,56 @@ export interface NotificationClient {
   ): Promise<void>;
   /** Deletes every notification of the user, and the user's cursor. */
   deleteAllNotifications(username: string, options?: CallOptions): Promise<void>;
+  /** What paging the list with `filter` (default: the inbox view) would return, counted. */
+  countNotifications(
+    username: string,
+    filter?: InboxFilter,
+    options?: CallOptions,
+  ): Promise<InboxCountsResult>;
+  /** Marks the given notifications read (1 to 1000 ids; unknown ids are ignored). */
+  markNotificationsRead(
+    username: string,
+    ids: readonly string[],
+    options?: CallOptions,
+  ): Promise<void>;
+  /**
+   * Marks read every notification that `filter` (default: the inbox view)
+   * selects now, in one write; ones created afterwards stay unread.
+   */
+  markAllNotificationsRead(
+    username: string,
+    filter?: InboxFilter,
+    options?: CallOptions,
+  ): Promise<void>;
+  /** Marks the given notifications unread (1 to 1000 ids). */
+  markNotificationsUnread(
+    username: string,
+    ids: readonly string[],
+    options?: CallOptions,
+  ): Promise<void>;
+  /** Moves the given notifications to the archive view (1 to 1000 ids). */
+  archiveNotifications(
+    username: string,
+    ids: readonly string[],
+    options?: CallOptions,
+  ): Promise<void>;
+  /** Archives every notification that `filter` (default: the inbox view) selects now. */
+  archiveAllNotifications(
+    username: string,
+    filter?: InboxFilter,
+    options?: CallOptions,
+  ): Promise<void>;
+  /** Moves the given notifications back to the inbox view (1 to 1000 ids). */
+  unarchiveNotifications(
+    username: string,
+    ids: readonly string[],
+    options?: CallOptions,
+  ): Promise<void>;
+  /**
+   * Moves the seen cursor to `upTo` (default: the newest notification), never
+   * backwards; resolves to the cursor after the call ("" when none).
+   */
+  markNotificationsSeen(username: string, upTo?: string, options?: CallOptions): Promise<string>;
   /** Creates or replaces the rule of `category`. */
   putRule(category: string, rule: RuleInit, options?: CallOptions): Promise<void>;
   /** Removes the rule of `category`; removing an absent rule succeeds. */
@@ -131,14 +214,18 @@ export function createNotificationClient(
       }
       return response.notification;
     },
-    listNotifications(username, page = {}, callOptions) {
-      return notifications.listNotifications({ username, ...page }, callOptions);
+    listNotifications(username, { filter, ...page } = {}, callOptions) {
+      return notifications.listNotifications(
+        { username, ...page, ...(filter && { filter: filterMessage(filter) }) },
+        callOptions,
+      );
     },
-    async *listAllNotifications(username, { pageSize = 0, ...callOptions } = {}) {
+    async *listAllNotifications(username, { pageSize = 0, filter, ...callOptions } = {}) {
       let pageToken = "";
+      const filtered = filter && { filter: filterMessage(filter) };
       do {
         const page = await notifications.listNotifications(
-          { username, pageSize, pageToken },
+          { username, pageSize, pageToken, ...filtered },
           callOptions,
         );
         yield* page.notifications;
@@ -150,6 +237,40 @@ export function createNotificationClient(
     },
     async deleteAllNotifications(username, callOptions) {
       await notifications.deleteNotifications({ username, all: true }, callOptions);
+    },
+    async countNotifications(username, filter, callOptions) {
+      const { total, unseen, unread } = await notifications.countNotifications(
+        { username, ...(filter && { filter: filterMessage(filter) }) },
+        callOptions,
+      );
+      return { total, unseen, unread };
+    },
+    async markNotificationsRead(username, ids, callOptions) {
+      await notifications.markNotificationsRead({ username, ids: [...ids] }, callOptions);
+    },
+    async markAllNotificationsRead(username, filter, callOptions) {
+      await notifications.markNotificationsRead(
+        { username, all: true, ...(filter && { filter: filterMessage(filter) }) },
+        callOptions,
+      );
+    },
+    async markNotificationsUnread(username, ids, callOptions) {
+      await notifications.markNotificationsUnread({ username, ids: [...ids] }, callOptions);
+    },
+    async archiveNotifications(username, ids, callOptions) {
+      await notifications.archiveNotifications({ username, ids: [...ids] }, callOptions);
+    },
+    async archiveAllNotifications(username, filter, callOptions) {
+      await notifications.archiveNotifications(
+        { username, all: true, ...(filter && { filter: filterMessage(filter) }) },
+        callOptions,
+      );
+    },
+    async unarchiveNotifications(username, ids, callOptions) {
+      await notifications.unarchiveNotifications({ username, ids: [...ids] }, callOptions);
+    },
+    async markNotificationsSeen(username, upTo = "", callOptions) {
+      return (await notifications.markNotificationsSeen({ username, upTo }, callOptions)).cursor;
     },
     async putRule(category, rule, callOptions) {
       await rules.putRule({ category, rule }, callOptions);
@@ -167,5 +288,17 @@ export function createNotificationClient(
         refreshesToken: typeof options.token === "function",
       });
     },
+  };
+}
+
+const readFilters = { unread: ReadFilter.UNREAD, read: ReadFilter.READ } as const;
+
+/** A filter as the API carries it. */
+function filterMessage(filter: InboxFilter): MessageInitShape<typeof NotificationFilterSchema> {
+  return {
+    categories: [...(filter.categories ?? [])],
+    read: filter.read === undefined ? ReadFilter.UNSPECIFIED : readFilters[filter.read],
+    archived: filter.archived ?? false,
+    properties: { ...filter.properties },
   };
 }

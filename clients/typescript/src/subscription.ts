@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Client, Code, ConnectError } from "@connectrpc/connect";
-import type { StreamService, SubscribeResponse } from "../gen/notification/v1/stream_pb.js";
+import type {
+  InboxCounts,
+  StreamService,
+  SubscribeResponse,
+} from "../gen/notification/v1/stream_pb.js";
 import {
   defaultReconnectOptions,
   isReconnectable,
@@ -8,17 +12,48 @@ import {
   reconnectDelay,
 } from "./reconnect.js";
 
+/** The cases of a subscription's events that the client passes on. */
+const passedOn = new Set([
+  "state",
+  "notification",
+  "deleted",
+  "cleared",
+  "read",
+  "readAll",
+  "archived",
+  "archivedAll",
+  "seen",
+]);
+
 /**
  * One event of a subscription, told apart by `case`: `state` (first on every
- * connection: unseen count and newest id), `notification` (a new one, replayed
- * or live), `deleted` (ids), `cleared` (a delete-all: everything up to `upTo`,
- * and the `ids` above it).
+ * connection: the inbox view's counts, newest id and cursor; with `resync`,
+ * re-list instead of relying on what you hold), `notification` (a new one,
+ * replayed or live), `deleted` (ids), `cleared` (a delete-all: everything up
+ * to `upTo`, and the `ids` above it), `read` and `archived` (ids and their new
+ * state), `readAll` and `archivedAll` (every notification up to `upTo` that
+ * matches `filter`), `seen` (the cursor moved). Every event but `state`
+ * carries `counts`: the inbox view's total, unseen and unread after it.
  * Heartbeats keep the connection open and are not passed on.
  */
 export type SubscribeEvent = Extract<
   SubscribeResponse["event"],
-  { case: "state" | "notification" | "deleted" | "cleared" }
->;
+  {
+    case:
+      | "state"
+      | "notification"
+      | "deleted"
+      | "cleared"
+      | "read"
+      | "readAll"
+      | "archived"
+      | "archivedAll"
+      | "seen";
+  }
+> & {
+  /** The inbox view's counts after the event; undefined on `state`, which carries its own. */
+  readonly counts: InboxCounts | undefined;
+};
 
 /** Options of a subscription. */
 export interface SubscribeOptions {
@@ -79,25 +114,14 @@ export async function* subscribeWithResume(
       let failure: ConnectError;
       let accepted = false;
       try {
-        for await (const { event } of client.subscribe({ username, after }, { signal })) {
+        for await (const { event, counts } of client.subscribe({ username, after }, { signal })) {
           attempt = 0;
           accepted = true;
-          switch (event.case) {
-            case "state":
-              if (after === "") after = event.value.newestId || beforeEveryId;
-              yield event;
-              break;
-            case "notification":
-              if (event.value.id > after) after = event.value.id;
-              yield event;
-              break;
-            case "deleted":
-            case "cleared":
-              yield event;
-              break;
-            default:
-              // Heartbeats, and events of a newer server that this client does not know.
-              break;
+          if (event.case === "state" && after === "") after = event.value.newestId || beforeEveryId;
+          if (event.case === "notification" && event.value.id > after) after = event.value.id;
+          // Heartbeats, and events of a newer server that this client does not know, are not passed on.
+          if (event.case !== undefined && passedOn.has(event.case)) {
+            yield { ...event, counts } as SubscribeEvent;
           }
         }
         failure = new ConnectError("the server ended the stream", Code.Unavailable);
