@@ -5,9 +5,16 @@
 ``rule_pb2``, ``stream_pb2``).
 """
 
-from notification_client.client import DEFAULT_TIMEOUT, NotificationClient
+from notification_client.client import DEFAULT_TIMEOUT, NotificationClient, inbox_filter
 from notification_client.gen.notification.v1.notification_pb2 import Notification
 from notification_client.gen.notification.v1.rule_pb2 import Rule
 from notification_client.gen.notification.v1.stream_pb2 import SubscribeResponse
 
-__all__ = ["DEFAULT_TIMEOUT", "Notification", "NotificationClient", "Rule", "SubscribeResponse"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Notification",
+    "NotificationClient",
+    "Rule",
+    "SubscribeResponse",
+    "inbox_filter",
+]

@@ -21,6 +21,35 @@ DEFAULT_TIMEOUT = 10.0
 #: A token, or a function that returns the current one (asked before every call).
 TokenSource = str | Callable[[], str]
 
+_READ_FILTERS = {
+    None: notification_pb2.READ_FILTER_UNSPECIFIED,
+    "unread": notification_pb2.READ_FILTER_UNREAD,
+    "read": notification_pb2.READ_FILTER_READ,
+}
+
+
+def inbox_filter(
+    categories: Sequence[str] = (),
+    read: str | None = None,
+    archived: bool = False,
+    properties: Mapping[str, str] | None = None,
+) -> notification_pb2.NotificationFilter:
+    """Which notifications a list, a count or a mark-all covers.
+
+    ``categories``: any of them (empty: every category); ``read``: ``"unread"``,
+    ``"read"`` or ``None`` for both; ``archived``: the archive view instead of
+    the inbox view; ``properties``: every pair must match. The defaults are the
+    inbox view, whose first page alone moves the seen cursor.
+    """
+    if read not in _READ_FILTERS:
+        raise ValueError(f'read must be "unread", "read" or None (got {read!r})')
+    return notification_pb2.NotificationFilter(
+        categories=categories,
+        read=_READ_FILTERS[read],
+        archived=archived,
+        properties=properties or {},
+    )
+
 
 class NotificationClient:
     """The notification service over gRPC.
@@ -98,27 +127,36 @@ class NotificationClient:
         return response.notification
 
     def list_notifications(
-        self, username: str, page_size: int = 0, page_token: str = ""
+        self,
+        username: str,
+        page_size: int = 0,
+        page_token: str = "",
+        filter: notification_pb2.NotificationFilter | None = None,
     ) -> notification_pb2.ListNotificationsResponse:
         """One page of the inbox, newest first, rolled up (``page_size`` 0 means 20).
 
-        Listing the first page (no ``page_token``) marks the whole inbox as seen;
-        the ``unseen`` flags in the answer are those from before.
+        ``filter`` (see ``inbox_filter``; default the inbox view) selects before
+        rollups group; a ``page_token`` belongs to the filter it was issued
+        with. Listing the first page of the unfiltered inbox view marks it as
+        seen; the ``unseen`` flags in the answer are those from before.
         """
         request = notification_pb2.ListNotificationsRequest(
-            username=username, page_size=page_size, page_token=page_token
+            username=username, page_size=page_size, page_token=page_token, filter=filter
         )
         return self._notifications.ListNotifications(
             request, timeout=self._timeout, metadata=self._metadata()
         )
 
     def iter_notifications(
-        self, username: str, page_size: int = 0
+        self,
+        username: str,
+        page_size: int = 0,
+        filter: notification_pb2.NotificationFilter | None = None,
     ) -> Iterator[notification_pb2.Notification]:
-        """Every top-level item of the inbox, newest first, fetched a page at a time."""
+        """Every top-level item the filter selects, newest first, fetched a page at a time."""
         page_token = ""
         while True:
-            page = self.list_notifications(username, page_size, page_token)
+            page = self.list_notifications(username, page_size, page_token, filter)
             yield from page.notifications
             page_token = page.next_page_token
             if not page_token:
@@ -138,7 +176,76 @@ class NotificationClient:
     def delete_all_notifications(self, username: str) -> None:
         """Deletes every notification of ``username``, and the user's cursor."""
         request = notification_pb2.DeleteNotificationsRequest(username=username, all=True)
-        self._notifications.DeleteNotifications(request, timeout=self._timeout)
+        self._notifications.DeleteNotifications(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+
+    def count_notifications(
+        self, username: str, filter: notification_pb2.NotificationFilter | None = None
+    ) -> notification_pb2.CountNotificationsResponse:
+        """``total``, ``unseen`` and ``unread``: what paging the list with ``filter`` returns."""
+        request = notification_pb2.CountNotificationsRequest(username=username, filter=filter)
+        return self._notifications.CountNotifications(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+
+    def mark_notifications_read(self, username: str, ids: Sequence[str]) -> None:
+        """Marks the given notifications read (1 to 1000 ids; unknown ids are ignored)."""
+        request = notification_pb2.MarkNotificationsReadRequest(username=username, ids=ids)
+        self._notifications.MarkNotificationsRead(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+
+    def mark_all_notifications_read(
+        self, username: str, filter: notification_pb2.NotificationFilter | None = None
+    ) -> None:
+        """Marks read, in one write, everything ``filter`` selects now (default: the inbox view)."""
+        request = notification_pb2.MarkNotificationsReadRequest(
+            username=username, all=True, filter=filter
+        )
+        self._notifications.MarkNotificationsRead(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+
+    def mark_notifications_unread(self, username: str, ids: Sequence[str]) -> None:
+        """Marks the given notifications unread (1 to 1000 ids)."""
+        request = notification_pb2.MarkNotificationsUnreadRequest(username=username, ids=ids)
+        self._notifications.MarkNotificationsUnread(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+
+    def archive_notifications(self, username: str, ids: Sequence[str]) -> None:
+        """Moves the given notifications to the archive view (1 to 1000 ids)."""
+        request = notification_pb2.ArchiveNotificationsRequest(username=username, ids=ids)
+        self._notifications.ArchiveNotifications(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+
+    def archive_all_notifications(
+        self, username: str, filter: notification_pb2.NotificationFilter | None = None
+    ) -> None:
+        """Archives, in one write, everything ``filter`` selects now (default: the inbox view)."""
+        request = notification_pb2.ArchiveNotificationsRequest(
+            username=username, all=True, filter=filter
+        )
+        self._notifications.ArchiveNotifications(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+
+    def unarchive_notifications(self, username: str, ids: Sequence[str]) -> None:
+        """Moves the given notifications back to the inbox view (1 to 1000 ids)."""
+        request = notification_pb2.UnarchiveNotificationsRequest(username=username, ids=ids)
+        self._notifications.UnarchiveNotifications(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+
+    def mark_notifications_seen(self, username: str, up_to: str = "") -> str:
+        """Moves the seen cursor to ``up_to`` (default: the newest), never back; returns it."""
+        request = notification_pb2.MarkNotificationsSeenRequest(username=username, up_to=up_to)
+        response = self._notifications.MarkNotificationsSeen(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+        return response.cursor
 
     def put_rule(
         self,
@@ -173,9 +280,13 @@ class NotificationClient:
     ) -> Iterator[stream_pb2.SubscribeResponse]:
         """The user's inbox events, as an iterator of ``SubscribeResponse``.
 
-        First a ``state`` event, then (with ``after``, a notification id) the
-        replay of what is newer, then live ``notification``, ``deleted``,
-        ``cleared`` and ``heartbeat`` events. The result is also the call:
+        First a ``state`` event (the inbox view's counts, newest id and cursor;
+        with ``resync`` set, list again instead of applying the replay), then
+        (with ``after``, a notification id) the replay of what is newer and of
+        the states that changed, then live ``notification``, ``deleted``,
+        ``cleared``, ``read``, ``read_all``, ``archived``, ``archived_all``,
+        ``seen`` and ``heartbeat`` events; every one but ``state`` and
+        ``heartbeat`` carries ``counts``. The result is also the call:
         ``cancel()`` ends it. The stream ends with ``UNAVAILABLE`` when the
         server shuts down, ``RESOURCE_EXHAUSTED`` when the reader is too slow
         and ``UNAUTHENTICATED`` when its token expires; subscribe again (with a
