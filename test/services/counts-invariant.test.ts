@@ -2,22 +2,13 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeKinds } from "../support/service-under-test.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
-import { expectCountsMatchPaging, inboxOp, runOp, type Target } from "./inbox-ops.js";
+import { appTarget, expectCountsMatchPaging, inboxOp, runOp } from "./inbox-ops.js";
 
 // Contract §7.4: with no concurrent writes, for every filter, counts equal
 // what paging the list returns, over random sequences of creates, deletes,
 // delete-alls, marks by id and for all, archives, seen moves, first-page
 // listings and rule changes. Once per store; the concurrent writers of the
 // Riak test cluster are in counts-with-siblings.test.ts.
-
-function target(t: TestApp): Target {
-  return {
-    notifications: t.notifications,
-    rules: t.rules,
-    storedIds: async (username) =>
-      (await t.app.deps.repositories.lists.read(username)).notifications.map((n) => n.id),
-  };
-}
 
 describe.each(storeKinds)("counts equal paging on the %s store", (kind) => {
   let t: TestApp;
@@ -36,8 +27,8 @@ describe.each(storeKinds)("counts equal paging on the %s store", (kind) => {
         fc.integer({ min: 1, max: 4 }),
         async (ops, pageSize) => {
           const username = `counted-${kind}-${users++}`;
-          for (const op of ops) await runOp(target(t), username, op);
-          await expectCountsMatchPaging(target(t), username, pageSize);
+          for (const op of ops) await runOp(appTarget(t), username, op);
+          await expectCountsMatchPaging(appTarget(t), username, pageSize);
         },
       ),
       { numRuns: kind === "riak" ? 12 : 25 },

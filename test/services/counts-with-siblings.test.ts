@@ -2,13 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BucketName } from "../../src/storage/key-value-store.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
-import {
-  checkedFilters,
-  expectCountsMatchPaging,
-  inboxOp,
-  runOp,
-  type Target,
-} from "./inbox-ops.js";
+import { appTarget, checkedFilters, expectCountsMatchPaging, inboxOp, runOp } from "./inbox-ops.js";
 
 // Contract §7.4 on the Riak test cluster with concurrent writers: two
 // service instances over one cluster run the operations two at a time, one
@@ -35,13 +29,6 @@ describe("counts equal paging after concurrent writers left siblings on Riak", (
     await a.close();
   });
 
-  const target = (t: TestApp): Target => ({
-    notifications: t.notifications,
-    rules: t.rules,
-    storedIds: async (username) =>
-      (await t.app.deps.repositories.lists.read(username)).notifications.map((n) => n.id),
-  });
-
   it("for every filter, on both instances, after any sequence of concurrent pairs", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -50,7 +37,10 @@ describe("counts equal paging after concurrent writers left siblings on Riak", (
         async (pairs, pageSize) => {
           const username = `siblings-${users++}`;
           for (const [onA, onB] of pairs) {
-            await Promise.all([runOp(target(a), username, onA), runOp(target(b), username, onB)]);
+            await Promise.all([
+              runOp(appTarget(a), username, onA),
+              runOp(appTarget(b), username, onB),
+            ]);
           }
           await Promise.all([a.app.idle(), b.app.idle()]);
           for (const filter of checkedFilters) {
@@ -60,8 +50,8 @@ describe("counts equal paging after concurrent writers left siblings on Riak", (
             ]);
             expect(fromB, `both instances count ${JSON.stringify(filter)} alike`).toEqual(fromA);
           }
-          await expectCountsMatchPaging(target(a), username, pageSize);
-          await expectCountsMatchPaging(target(b), username, pageSize);
+          await expectCountsMatchPaging(appTarget(a), username, pageSize);
+          await expectCountsMatchPaging(appTarget(b), username, pageSize);
         },
       ),
       { numRuns: 12 },

@@ -11,6 +11,7 @@ import {
   ReadFilter,
 } from "../../src/gen/notification/v1/notification_pb.js";
 import type { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
+import type { TestApp } from "../support/test-app.js";
 
 type Filter = MessageInitShape<typeof NotificationFilterSchema>;
 
@@ -102,6 +103,16 @@ export interface Target {
   readonly rules: Client<typeof RuleService>;
   /** The user's stored ids, newest first, read without moving the cursor. */
   storedIds(username: string): Promise<string[]>;
+}
+
+/** An in-memory app as a target; stored ids are read from its repositories. */
+export function appTarget(t: TestApp): Target {
+  return {
+    notifications: t.notifications,
+    rules: t.rules,
+    storedIds: async (username) =>
+      (await t.app.deps.repositories.lists.read(username)).notifications.map((n) => n.id),
+  };
 }
 
 const rules = [{ maxSize: 3 }, { matchOn: "post" }, { maxDuration: "1 hour", maxSize: 4 }] as const;

@@ -1,15 +1,14 @@
 import { type Client, Code, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import type { RedisEventBus } from "../../src/streams/redis-event-bus.js";
-import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
-import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
+import type { ServiceUnderTest } from "../support/service-under-test.js";
 import { createNotification } from "./create-notification.js";
-import { type RedisServer, redisServerProgram, startRedisServer } from "./redis-server.js";
-import { patiently, StreamReader } from "./stream-reader.js";
-import { type TransportName, transports } from "./transports.js";
+import { type RedisServer, redisServerProgram } from "./redis-server.js";
+import { patiently } from "./stream-reader.js";
+import { useTwoInstances } from "./two-instances.js";
 
 // Skipped, with one line naming the Debian package, where redis-server is not installed.
 const describeWithRedis = describe.skipIf(redisServerProgram === undefined);
@@ -17,49 +16,21 @@ const describeWithRedis = describe.skipIf(redisServerProgram === undefined);
 // Two service instances on one Riak cluster (the production layout), fanning
 // live events out over a real redis-server.
 describeWithRedis("Subscribe across instances over Redis", () => {
-  let redis: RedisServer;
-  let riak: RiakTestCluster;
+  const instances = useTwoInstances();
+  const { subscribe } = instances;
   let a: ServiceUnderTest;
   let b: ServiceUnderTest;
-  const readers: StreamReader[] = [];
+  let redis: RedisServer;
+  beforeAll(() => {
+    ({ a, b, redis } = instances);
+  });
   let users = 0;
-
-  const startInstance = () =>
-    startServiceUnderTest("embedded", {
-      riak: { nodes: riak.nodeList },
-      redis: { url: redis.url },
-      log: { level: "silent" },
-    });
-  beforeAll(async () => {
-    [redis, riak] = await Promise.all([
-      startRedisServer(),
-      startRiakTestCluster({
-        nodes: 3,
-        bucketTypes: { notifications: { allowMult: true, dvvEnabled: true } },
-      }),
-    ]);
-    [a, b] = await Promise.all([startInstance(), startInstance()]);
-  });
-  afterEach(async () => {
-    await Promise.all(readers.splice(0).map((r) => r.cancel()));
-  });
-  afterAll(async () => {
-    await Promise.all([a.close(), b.close()]);
-    await riak.close();
-    await redis.kill();
-  });
 
   const client = (sut: ServiceUnderTest): Client<typeof NotificationService> =>
     createClient(
       NotificationService,
       createConnectTransport({ baseUrl: sut.baseUrl, httpVersion: "1.1" }),
     );
-  const subscribe = (sut: ServiceUnderTest, username: string, after = "", via?: TransportName) => {
-    const transport = transports[via ?? "gRPC over h2c"](sut.baseUrl);
-    const reader = StreamReader.open(transport, { username, after });
-    readers.push(reader);
-    return reader;
-  };
   const create = async (sut: ServiceUnderTest, username: string) =>
     (await createNotification(client(sut), username)).id;
 

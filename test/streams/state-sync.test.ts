@@ -1,17 +1,16 @@
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Notification,
   NotificationService,
   ReadFilter,
 } from "../../src/gen/notification/v1/notification_pb.js";
-import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
-import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
+import type { ServiceUnderTest } from "../support/service-under-test.js";
 import { InboxMirror, type MirroredState } from "./inbox-mirror.js";
-import { type RedisServer, redisServerProgram, startRedisServer } from "./redis-server.js";
-import { StreamReader } from "./stream-reader.js";
-import { type TransportName, transports } from "./transports.js";
+import { redisServerProgram } from "./redis-server.js";
+import type { StreamReader } from "./stream-reader.js";
+import { useTwoInstances } from "./two-instances.js";
 
 // Contract §7.5: two service instances on one Riak test cluster, fanning out
 // over a real redis-server. Every subscriber of a user, on either instance,
@@ -22,52 +21,20 @@ import { type TransportName, transports } from "./transports.js";
 const describeWithRedis = describe.skipIf(redisServerProgram === undefined);
 
 describeWithRedis("live inbox state across instances over Redis", () => {
-  let redis: RedisServer;
-  let riak: RiakTestCluster;
+  const instances = useTwoInstances();
+  const { subscribe } = instances;
   let a: ServiceUnderTest;
   let b: ServiceUnderTest;
-  const readers: StreamReader[] = [];
+  beforeAll(() => {
+    ({ a, b } = instances);
+  });
   let users = 0;
-
-  const startInstance = () =>
-    startServiceUnderTest("embedded", {
-      riak: { nodes: riak.nodeList },
-      redis: { url: redis.url },
-    });
-  beforeAll(async () => {
-    [redis, riak] = await Promise.all([
-      startRedisServer(),
-      startRiakTestCluster({
-        nodes: 3,
-        bucketTypes: { notifications: { allowMult: true, dvvEnabled: true } },
-      }),
-    ]);
-    [a, b] = await Promise.all([startInstance(), startInstance()]);
-  });
-  afterEach(async () => {
-    await Promise.all(readers.splice(0).map((r) => r.cancel()));
-  });
-  afterAll(async () => {
-    await Promise.all([a.close(), b.close()]);
-    await riak.close();
-    await redis.kill();
-  });
 
   const client = (sut: ServiceUnderTest): Client<typeof NotificationService> =>
     createClient(
       NotificationService,
       createConnectTransport({ baseUrl: sut.baseUrl, httpVersion: "1.1" }),
     );
-  const subscribe = (
-    sut: ServiceUnderTest,
-    username: string,
-    after = "",
-    via: TransportName = "gRPC over h2c",
-  ) => {
-    const reader = StreamReader.open(transports[via](sut.baseUrl), { username, after });
-    readers.push(reader);
-    return reader;
-  };
   const create = async (sut: ServiceUnderTest, username: string, category = "like") =>
     (await client(sut).createNotification({ username, category, message: `a ${category}` }))
       .notification?.id ?? "";
