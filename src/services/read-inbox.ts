@@ -3,7 +3,11 @@ import { buildInbox } from "../domain/inbox.js";
 import { countInbox, type InboxCounts } from "../domain/inbox-counts.js";
 import type { InboxState } from "../domain/inbox-state.js";
 import type { InboxItem } from "../domain/notification.js";
-import { inboxView, type NotificationFilter } from "../domain/notification-filter.js";
+import {
+  filterFingerprint,
+  inboxView,
+  type NotificationFilter,
+} from "../domain/notification-filter.js";
 import type { NotificationList } from "../domain/notification-list.js";
 import type { RuleSet } from "../domain/rule.js";
 import type { CallOptions } from "../storage/key-value-store.js";
@@ -52,10 +56,41 @@ export function inboxItems(
   return buildInbox(list.notifications, seenUpTo(groupBy), rules, state, filter);
 }
 
-/** The counts of what a filter selects (default: the inbox view), as paging the list would return it. */
+/** Counts already computed from one list object, with the state and rules they used. */
+interface CountedWith {
+  readonly state: InboxState;
+  readonly rules: RuleSet;
+  readonly counts: InboxCounts;
+}
+
+// A list read again with unchanged bytes is the same object (the storage
+// layer keeps the values it resolved last), and so are an unchanged state and
+// cached rules: counts of such an inbox (a badge asked again and again) are
+// taken from here instead of rolling the list up again. Entries go with
+// their list object.
+const counted = new WeakMap<NotificationList, Map<string, CountedWith>>();
+
+/**
+ * The counts of what a filter selects (default: the inbox view), as paging
+ * the list would return it. Computed once per list, state, rules, cursor and
+ * filter.
+ */
 export function inboxCounts(
   snapshot: InboxSnapshot,
   filter: NotificationFilter = inboxView,
 ): InboxCounts {
-  return countInbox(inboxItems(snapshot, filter));
+  const { list, state, rules, cursor } = snapshot;
+  const key = `${filterFingerprint(filter)}\u0000${cursor?.value ?? ""}`;
+  let byKey = counted.get(list);
+  const known = byKey?.get(key);
+  if (known && known.state === state && known.rules === rules) return known.counts;
+  const counts = countInbox(inboxItems(snapshot, filter));
+  if (!byKey) {
+    byKey = new Map();
+    counted.set(list, byKey);
+  }
+  // A few filters per list: a badge, a tab or two.
+  if (byKey.size >= 16) byKey.clear();
+  byKey.set(key, { state, rules, counts });
+  return counts;
 }
