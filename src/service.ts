@@ -1,11 +1,20 @@
+import { randomUUID } from "node:crypto";
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
 import { readPackageInfo } from "./admin/package-info.js";
 import { createServerAuth } from "./auth/server-auth.js";
+import { createUnsubscribeTokens, type UnsubscribeTokens } from "./auth/unsubscribe-token.js";
+import { ConfigError } from "./config/config-error.js";
 import type { Config } from "./config/config-schema.js";
+import { createDigestDelivery, type DigestDeliveryOptions } from "./digests/digest-delivery.js";
+import { type DigestMetrics, registerDigestMetrics } from "./digests/digest-metrics.js";
+import { type DigestTemplates, loadDigestTemplates } from "./digests/digest-templates.js";
+import { DigestWorker } from "./digests/digest-worker.js";
+import { createSmtpSender, type MailSender } from "./digests/mail-sender.js";
 import { createIdGenerator } from "./domain/ids.js";
 import { NotificationService } from "./gen/notification/v1/notification_pb.js";
+import { PreferenceService } from "./gen/notification/v1/preference_pb.js";
 import { RuleService } from "./gen/notification/v1/rule_pb.js";
 import { StreamService } from "./gen/notification/v1/stream_pb.js";
 import { registerHealth } from "./grpc/health/health-service.js";
@@ -28,6 +37,8 @@ import { type HttpServerOptions, startHttpServer } from "./server/http-server.js
 import type { CountedFeeds } from "./services/counted-feeds.js";
 import type { ServiceDependencies } from "./services/dependencies.js";
 import { createNotificationService } from "./services/notification-service.js";
+import { PreferenceCache } from "./services/preference-cache.js";
+import { createPreferenceService } from "./services/preference-service.js";
 import { RuleCache } from "./services/rule-cache.js";
 import { createRuleService } from "./services/rule-service.js";
 import {
@@ -98,6 +109,12 @@ export async function startService(
       { auth: config.auth, cors: config.server.cors },
       { logger, registry: metrics.registry, ...(options.now && { now: options.now }) },
     );
+    // Likewise the email settings: the unsubscribe key and the digest templates.
+    const unsubscribeTokens = unsubscribeTokensOf(config);
+    const templates =
+      config.email.smtp_url === ""
+        ? undefined
+        : await loadDigestTemplates(config.email.template_dir);
 
     // Storage, metered and probed for readiness and health.
     const store = new MeteredStore(await openStore(config, logger, metrics, options), metrics);
@@ -119,6 +136,7 @@ export async function startService(
     // The services.
     const app = createApp(store, {
       ...appOptions(config),
+      unsubscribeTokens,
       events,
       now: options.now ?? Date.now,
       observeSiblings: (bucket, siblings) => metrics.siblings.observe({ bucket }, siblings),
@@ -127,6 +145,21 @@ export async function startService(
     });
     opened.push(() => app.idle());
     registerEventBusMetrics(metrics.registry, app.streams);
+
+    // Email digests, when an SMTP server is configured.
+    const digests =
+      templates && unsubscribeTokens
+        ? createDigestWorker(app, {
+            ...digestOptions(config),
+            templates,
+            tokens: unsubscribeTokens,
+            sender: createSmtpSender(config.email.smtp_url),
+            metrics: registerDigestMetrics(metrics.registry),
+            logger,
+          })
+        : undefined;
+    digests?.start();
+    opened.push(async () => digests?.stop());
 
     // The API server: every protocol and REST on one port, each call observed
     // and authorized.
@@ -169,10 +202,11 @@ export async function startService(
 
     const storeText = storeLabel(config);
     const eventBus = config.redis.url === "" ? "in-process" : "redis";
+    const email = digests ? "digests sent by SMTP" : "digests off (email.smtp_url is empty)";
     logger.info(
-      { port: server.port, adminPort: admin.port, store: storeText, eventBus },
+      { port: server.port, adminPort: admin.port, store: storeText, eventBus, digests: !!digests },
       `notification service listening on port ${server.port} (admin port ${admin.port}); ` +
-        `store: ${storeText}; event bus: ${eventBus}`,
+        `store: ${storeText}; event bus: ${eventBus}; email: ${email}`,
     );
 
     let closing: Promise<void> | undefined;
@@ -191,6 +225,9 @@ export async function startService(
           // One turn of the event loop, so that open Watch streams send
           // NOT_SERVING before the server ends them.
           await new Promise((resolve) => setImmediate(resolve));
+          // Digests being handed to the SMTP server finish: one cut off
+          // mid-send would be taken as sent without knowing it was.
+          await digests?.stop();
           await server.close();
           await app.idle();
           await events.close();
@@ -214,6 +251,14 @@ export interface AppOptions {
   readonly now: () => number;
   /** Notifications kept per user. */
   readonly retention: number;
+  /** Keys per hour of the digest schedule index. */
+  readonly scheduleShards: number;
+  /** How old a user's cached preferences may be, and how many users are cached. */
+  readonly preferenceCache: { readonly ttlMs: number; readonly maxUsers: number };
+  /** Categories no user can mute. */
+  readonly criticalCategories: ReadonlySet<string>;
+  /** Checks unsubscribe links; undefined when `email.unsubscribe_secret` is empty. */
+  readonly unsubscribeTokens: UnsubscribeTokens | undefined;
   /** How old cached rules may be, in ms. */
   readonly ruleRefreshMs: number;
   /** Heartbeat interval and per-subscriber queue of live streams. */
@@ -231,7 +276,7 @@ export interface App {
   readonly deps: ServiceDependencies;
   /** The live streams' feeds over the bus: one per user with streams here. */
   readonly streams: CountedFeeds;
-  /** Registers NotificationService, RuleService and StreamService. */
+  /** Registers NotificationService, RuleService, StreamService and PreferenceService. */
   routes(router: ConnectRouter): void;
   /** Resolves when no write is queued or running. */
   idle(): Promise<void>;
@@ -242,12 +287,19 @@ export function createApp(store: KeyValueStore, options: AppOptions): App {
   const { now, events } = options;
   const repositories = createRepositories(store, {
     retention: options.retention,
+    scheduleShards: options.scheduleShards,
     ...(options.observeSiblings && { observeSiblings: options.observeSiblings }),
     ...(options.onRepairFailed && { onRepairFailed: options.onRepairFailed }),
   });
   const deps: ServiceDependencies = {
     repositories,
     rules: new RuleCache(repositories.rules, options.ruleRefreshMs, now),
+    preferences: new PreferenceCache(repositories.preferences, {
+      ...options.preferenceCache,
+      now,
+    }),
+    criticalCategories: options.criticalCategories,
+    unsubscribeTokens: options.unsubscribeTokens,
     newId: createIdGenerator(now),
     now,
     events,
@@ -261,6 +313,7 @@ export function createApp(store: KeyValueStore, options: AppOptions): App {
       router.service(NotificationService, createNotificationService(deps));
       router.service(RuleService, createRuleService(deps));
       router.service(StreamService, createStreamService(deps, streams, options.streams));
+      router.service(PreferenceService, createPreferenceService(deps));
     },
     idle: () => repositories.idle(),
   };
@@ -269,7 +322,15 @@ export function createApp(store: KeyValueStore, options: AppOptions): App {
 /** `config`'s settings of the services. */
 export function appOptions(
   config: Config,
-): Pick<AppOptions, "retention" | "ruleRefreshMs" | "streams"> {
+): Pick<
+  AppOptions,
+  | "retention"
+  | "ruleRefreshMs"
+  | "streams"
+  | "scheduleShards"
+  | "preferenceCache"
+  | "criticalCategories"
+> {
   return {
     retention: config.storage.retention,
     ruleRefreshMs: config.rules.refresh_ms,
@@ -278,7 +339,91 @@ export function appOptions(
       queueSize: config.streams.queue_size,
       retention: config.storage.retention,
     },
+    scheduleShards: config.digest.schedule_shards,
+    preferenceCache: {
+      ttlMs: config.preferences.cache_ms,
+      maxUsers: config.preferences.cache_size,
+    },
+    criticalCategories: new Set(config.preferences.critical_categories),
   };
+}
+
+/** What the digest worker needs beyond the app. */
+export interface DigestWorkerSetup {
+  readonly delivery: DigestDeliveryOptions;
+  /** How often the schedule is scanned, in ms. */
+  readonly pollMs: number;
+  /** Digests sent at once. */
+  readonly concurrency: number;
+  readonly templates: DigestTemplates;
+  readonly tokens: UnsubscribeTokens;
+  readonly sender: MailSender;
+  readonly metrics: DigestMetrics;
+  readonly logger: Logger;
+  /** This instance's name in digest leases. Default: a random UUID. */
+  readonly holder?: string;
+}
+
+/** The digest worker over an app's repositories, ids and clock (not started). */
+export function createDigestWorker(app: App, setup: DigestWorkerSetup): DigestWorker {
+  const { repositories, newId, now } = app.deps;
+  const deliver = createDigestDelivery(
+    {
+      repositories,
+      newId,
+      now,
+      holder: setup.holder ?? randomUUID(),
+      sender: setup.sender,
+      templates: setup.templates,
+      tokens: setup.tokens,
+      metrics: setup.metrics,
+      logger: setup.logger,
+    },
+    setup.delivery,
+  );
+  return new DigestWorker({
+    schedule: repositories.schedule,
+    deliver,
+    pollMs: setup.pollMs,
+    concurrency: setup.concurrency,
+    now,
+    metrics: setup.metrics,
+    logger: setup.logger,
+  });
+}
+
+/** `config`'s settings of the digest worker. */
+export function digestOptions(
+  config: Config,
+): Pick<DigestWorkerSetup, "delivery" | "pollMs" | "concurrency"> {
+  const { digest, email } = config;
+  return {
+    delivery: {
+      from: email.from,
+      linkBaseUrl: email.link_base_url,
+      leaseMs: digest.lease_ms,
+      retryMinMs: digest.retry_min_ms,
+      retryMaxMs: digest.retry_max_ms,
+      maxAttempts: digest.max_attempts,
+      maxItems: digest.max_items,
+      criticalCategories: new Set(config.preferences.critical_categories),
+    },
+    pollMs: digest.poll_ms,
+    concurrency: digest.concurrency,
+  };
+}
+
+/**
+ * The unsubscribe links' signer, when `email.unsubscribe_secret` is set; a
+ * ConfigError when it is too short, or missing while digests are on.
+ */
+function unsubscribeTokensOf(config: Config): UnsubscribeTokens | undefined {
+  const { smtp_url, unsubscribe_secret } = config.email;
+  if (unsubscribe_secret !== "") return createUnsubscribeTokens(unsubscribe_secret);
+  if (smtp_url === "") return undefined;
+  throw new ConfigError([
+    "email.unsubscribe_secret is required when email.smtp_url is set (digests carry signed unsubscribe links); generate one with: openssl rand -base64 48",
+  ]);
 }
 
 /** `config`'s settings of the Riak store. */

@@ -1,7 +1,9 @@
 import * as z from "zod";
 import {
   count,
+  emailAddress,
   host,
+  httpUrl,
   integer,
   logLevel,
   milliseconds,
@@ -11,6 +13,7 @@ import {
   quorum,
   redisUrl,
   riakNodes,
+  smtpUrl,
   text,
   textList,
 } from "./config-values.js";
@@ -130,6 +133,39 @@ export const configSchema = z
           })
           .readonly()
           .prefault({}),
+      })
+      .readonly()
+      .prefault({}),
+    email: z
+      .strictObject({
+        // URLs and secrets are never quoted in a message: they may carry passwords.
+        smtp_url: smtpUrl.default(""),
+        from: emailAddress.default("Notifications <notifications@localhost>"),
+        link_base_url: httpUrl.default("http://localhost:8080"),
+        unsubscribe_secret: z.string().default(""),
+        template_dir: z.string().default(""),
+      })
+      .readonly()
+      .prefault({}),
+    preferences: z
+      .strictObject({
+        critical_categories: textList.default([]),
+        cache_ms: milliseconds.default(10_000),
+        cache_size: count.default(10_000),
+      })
+      .readonly()
+      .prefault({}),
+    digest: z
+      .strictObject({
+        poll_ms: milliseconds.default(30_000),
+        // At least two minutes: longer than any SMTP conversation may take.
+        lease_ms: integer(120_000, 2_147_483_647, "a time in ms").default(300_000),
+        retry_min_ms: milliseconds.default(60_000),
+        retry_max_ms: milliseconds.default(3_600_000),
+        max_attempts: count.default(8),
+        max_items: count.default(50),
+        concurrency: count.default(4),
+        schedule_shards: integer(1, 4096, "a number of keys").default(16),
       })
       .readonly()
       .prefault({}),

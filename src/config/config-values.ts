@@ -97,6 +97,31 @@ export const redisUrl = z.string().refine((value) => value === "" || isRedisUrl(
   error: "must be empty or a URL redis://[user:password@]host[:port][/db] (or rediss://)",
 });
 
+/**
+ * An SMTP server's URL, `smtp://` (STARTTLS when the server offers it) or
+ * `smtps://` (TLS from the start), with `user:password@` for authentication
+ * and nodemailer's options as query parameters; empty = none. Never quoted
+ * in a message: it may carry a password.
+ */
+export const smtpUrl = z.string().refine((value) => value === "" || isSmtpUrl(value), {
+  error: "must be empty or a URL smtp://[user:password@]host[:port] (or smtps://)",
+});
+
+/** An absolute http:// or https:// URL. */
+export const httpUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    error: (issue) => `must be an http:// or https:// URL (got ${quote(String(issue.input))})`,
+  });
+
+/** One email address, bare or with a display name: `Name <local@domain>`. */
+export const emailAddress = z
+  .string()
+  .regex(/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, {
+    error: (issue) =>
+      `must be an email address, local@domain or Name <local@domain> (got ${quote(String(issue.input))})`,
+  });
+
 /** pino's levels. */
 export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
   error: (issue) =>
@@ -105,6 +130,12 @@ export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trac
 
 function isQuorumName(value: string): value is (typeof quorumNames)[number] {
   return (quorumNames as readonly string[]).includes(value);
+}
+
+function isSmtpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
 }
 
 function isRedisUrl(value: string): boolean {

@@ -81,6 +81,11 @@ function incrementPayload(payload: Buffer): Buffer {
   throw new Error("KSUID payload overflow within one second");
 }
 
+/** The whole second a KSUID was issued in, in ms since the Unix epoch. */
+export function idTimeMs(id: string): number {
+  return KSUID.parse(id).date.getTime();
+}
+
 /** True when `value` has the shape of a canonical KSUID. */
 export function isKsuid(value: string): boolean {
   return idPattern.test(value);

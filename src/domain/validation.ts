@@ -19,7 +19,7 @@ export const limits = Object.freeze({
 const usernamePattern = /^[A-Za-z0-9._\-@+]+$/;
 
 /** Length in Unicode code points, as the contract counts (no trimming). */
-function codePoints(value: string): number {
+export function codePoints(value: string): number {
   let count = 0;
   for (const _ of value) count++;
   return count;
@@ -159,7 +159,7 @@ function checkLength(field: string, value: string, min: number, max: number): vo
 }
 
 /** A short, safe rendering of a rejected value for an error message. */
-function describe(value: string): string {
+export function describe(value: string): string {
   if (value === "") return "an empty string";
   const shown = codePoints(value) > 40 ? `${[...value].slice(0, 40).join("")}…` : value;
   return JSON.stringify(shown);

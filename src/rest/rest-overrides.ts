@@ -22,6 +22,13 @@ export interface RestOverride {
    * nothing (`?ids=`) reaches the method as an empty list, which it refuses.
    */
   readonly omittedListMeansAll?: { readonly list: string; readonly flag: string };
+  /**
+   * A bool response field that, when true, says the call created nothing
+   * (a create the user's preferences suppressed): the answer is then 200,
+   * without `Location`, and its body is the whole response message, such as
+   * `{"suppressed": true}`, instead of the `response_body` field.
+   */
+  readonly createdUnless?: string;
   /** Scalar response fields written even when false, 0 or empty. */
   readonly emitDefaults?: readonly string[];
   /** Paging by the `Range` header over a list method (contract §3.2). */
@@ -65,6 +72,7 @@ export const restOverrides: RestOverrides = Object.freeze({
   "notification.v1.NotificationService/CreateNotification": {
     status: 201,
     location: "/v1/notifications/{username}",
+    createdUnless: "suppressed",
   },
   "notification.v1.NotificationService/ListNotifications": {
     ...filtered,
@@ -95,4 +103,6 @@ export const restOverrides: RestOverrides = Object.freeze({
   "notification.v1.RuleService/PutRule": { status: 204 },
   "notification.v1.RuleService/DeleteRule": { status: 204 },
   "notification.v1.RuleService/ListRules": { cacheControl: noStore },
+  "notification.v1.PreferenceService/GetPreferences": { cacheControl: noStore },
+  "notification.v1.PreferenceService/Unsubscribe": { status: 204 },
 });

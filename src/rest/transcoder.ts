@@ -157,6 +157,9 @@ export function createRestTranscoder(
       headers[name] = value;
     });
     if (override.cacheControl) headers["cache-control"] = override.cacheControl;
+    if (override.createdUnless && isFlagSet(route, result.message, override.createdUnless)) {
+      return { status: 200, headers, body: toRestJson(route.method.output, result.message) };
+    }
     const location = locations.get(route);
     if (location) headers.location = expandPathTemplate(location, (p) => textOf(route, input, p));
     const status = range ? 206 : (override.status ?? 200);
@@ -240,6 +243,14 @@ function setsAnyOf(json: JsonObject, route: Route, names: readonly string[]): bo
   );
 }
 
+/** True when the response's top-level bool field `name` is true. */
+function isFlagSet(route: Route, message: Message, name: string): boolean {
+  const field = route.method.output.fields.find((f) => f.name === name);
+  return (
+    field !== undefined && (message as unknown as Record<string, unknown>)[field.localName] === true
+  );
+}
+
 function textOf(route: Route, input: Message, fieldPath: string): string {
   const fields = route.pathFields.get(fieldPath);
   return String((fields && readMessageField(input, fields)) ?? "");
@@ -256,6 +267,11 @@ function checkOverrides(
     if (own.length === 0) throw new Error(`REST override ${key} names no method with a REST route`);
     const everything = override.omittedListMeansAll;
     if (everything) checkOmittedListMeansAll(key, own[0]?.method.input, everything);
+    const flag = override.createdUnless;
+    const flagField = own[0]?.method.output.fields.find((f) => f.name === flag);
+    if (flag && (flagField?.fieldKind !== "scalar" || flagField.scalar !== ScalarType.BOOL)) {
+      throw new Error(`REST override ${key}: createdUnless ${flag} is no bool response field`);
+    }
     if (!override.location) continue;
     const template = parsePathTemplate(override.location);
     for (const route of own) {

@@ -16,6 +16,7 @@ import { ValidationError } from "../domain/validation-error.js";
 import type { NotificationService } from "../gen/notification/v1/notification_pb.js";
 import type { InboxEvent } from "../streams/inbox-event.js";
 import { clearedEvent } from "../streams/replay.js";
+import { isSuppressed } from "./delivery-check.js";
 import type { ServiceDependencies } from "./dependencies.js";
 import { filterFromProto } from "./from-proto.js";
 import { listInbox } from "./list-inbox.js";
@@ -38,6 +39,8 @@ export function createNotificationService(
       checkCategory(req.category);
       checkMessage(req.message);
       checkProperties(req.properties);
+      // A muted category is neither stored nor streamed for this user.
+      if (await isSuppressed(deps, req.username, req.category)) return { suppressed: true };
       const notification: StoredNotification = {
         id: deps.newId(),
         category: req.category,

@@ -1,12 +1,29 @@
 /**
- * The buckets of the storage layout (contract §5, §7.6): one object per user
- * in `notifications`, one cursor per user in `cursors`, one rule set in
- * `rules`, one read and archived state per user in `states`.
+ * The buckets of the storage layout (contract §5, §7.6, §10): one object per
+ * user in `notifications`, one cursor per user in `cursors`, one rule set in
+ * `rules`, one read and archived state per user in `states`; one object per
+ * user in `preferences` and in `digests` (digest state and lease), and the
+ * digest schedule index in `digest-schedule`.
  */
-export type BucketName = "notifications" | "cursors" | "rules" | "states";
+export type BucketName =
+  | "notifications"
+  | "cursors"
+  | "rules"
+  | "states"
+  | "preferences"
+  | "digests"
+  | "digest-schedule";
 
 /** Every bucket, for stores that prepare them at start-up. */
-export const bucketNames: readonly BucketName[] = ["notifications", "cursors", "rules", "states"];
+export const bucketNames: readonly BucketName[] = [
+  "notifications",
+  "cursors",
+  "rules",
+  "states",
+  "preferences",
+  "digests",
+  "digest-schedule",
+];
 
 /**
  * What a read finds. Shaped after Riak: concurrent writers leave siblings,

@@ -6,12 +6,24 @@ import {
 } from "../domain/cursor.js";
 import { emptyState, type InboxState, mergeStates } from "../domain/inbox-state.js";
 import {
+  applyDigestChanges,
+  type DigestChange,
+  type DigestState,
+  mergeDigestStates,
+} from "../domain/digest-state.js";
+import {
   applyChanges,
   emptyList,
   type ListChange,
   mergeLists,
   type NotificationList,
 } from "../domain/notification-list.js";
+import {
+  applyPreferenceChanges,
+  mergePreferences,
+  type PreferencesChange,
+  type UserPreferences,
+} from "../domain/preferences.js";
 import {
   applyRuleWrites,
   mergeRuleEntries,
@@ -20,10 +32,13 @@ import {
 } from "../domain/rule-set.js";
 import { applyStateChanges, type StateChange } from "../domain/state-changes.js";
 import { decodeCursor, encodeCursor } from "./cursor-codec.js";
+import { decodeDigestState, encodeDigestState } from "./digest-codec.js";
 import { decodeList, encodeList } from "./list-codec.js";
+import { decodePreferences, encodePreferences } from "./preference-codec.js";
 import type { RecordType } from "./resolving-store.js";
 import { decodeRuleEntries, encodeRuleEntries } from "./rule-codec.js";
 import { decodeState, encodeState } from "./state-codec.js";
+import { decodeSlot, decodeWatermark, encodeSlot, encodeWatermark } from "./schedule-codec.js";
 
 // The storage layout (contract §5): which bucket and key holds what, and how
 // each record is encoded. Only the repositories use it.
@@ -85,3 +100,69 @@ export function inboxStateType(retention: number): RecordType<InboxState, StateC
     apply: (current, changes) => applyStateChanges(current ?? emptyState, changes, retention),
   };
 }
+
+/**
+ * A user's preferences: bucket `preferences`, key = username. A change
+ * replaces the whole record; siblings resolve to the greatest version.
+ */
+export const preferencesType: RecordType<UserPreferences, PreferencesChange> = {
+  bucket: "preferences",
+  decode: decodePreferences,
+  encode: (_key, preferences) => encodePreferences(preferences),
+  merge: mergePreferences,
+  apply: applyPreferenceChanges,
+};
+
+/** A user's digest state and lease: bucket `digests`, key = username. */
+export const digestStateType: RecordType<DigestState, DigestChange> = {
+  bucket: "digests",
+  decode: decodeDigestState,
+  encode: (_key, state) => encodeDigestState(state),
+  merge: mergeDigestStates,
+  apply: applyDigestChanges,
+};
+
+/** The key of the schedule index's slot for `shard` of the UTC hour `hour`. */
+export function scheduleSlotKey(hour: number, shard: number): string {
+  return `${hour}/${shard}`;
+}
+
+/** One entry of a schedule slot added or removed. */
+export interface SlotChange {
+  readonly kind: "add" | "remove";
+  readonly entry: string;
+}
+
+/**
+ * One slot of the schedule index: bucket `digest-schedule`, key
+ * {@link scheduleSlotKey}, a set of entries merged by union (an entry removed
+ * beside a sibling that still has it comes back, which readers tolerate). An
+ * emptied slot is deleted.
+ */
+export const scheduleSlotType: RecordType<ReadonlySet<string>, SlotChange> = {
+  bucket: "digest-schedule",
+  decode: decodeSlot,
+  encode: (_key, entries) => encodeSlot(entries),
+  merge: (siblings) =>
+    siblings.length === 0 ? undefined : new Set(siblings.flatMap((entries) => [...entries])),
+  apply: (current, changes) => {
+    const entries = new Set(current);
+    for (const { kind, entry } of changes) {
+      if (kind === "add") entries.add(entry);
+      else entries.delete(entry);
+    }
+    return entries.size === 0 ? undefined : entries;
+  },
+};
+
+/** The key of the schedule's watermark in bucket `digest-schedule`. */
+export const watermarkKey = "watermark";
+
+/** The schedule's watermark: the hour below which every slot was scanned; merged by maximum. */
+export const watermarkType: RecordType<number, number> = {
+  bucket: "digest-schedule",
+  decode: decodeWatermark,
+  encode: (_key, hour) => encodeWatermark(hour),
+  merge: (siblings) => (siblings.length === 0 ? undefined : Math.max(...siblings)),
+  apply: (current, hours) => Math.max(current ?? 0, ...hours),
+};

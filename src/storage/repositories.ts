@@ -1,6 +1,8 @@
 import type { Cursor, CursorChange } from "../domain/cursor.js";
+import type { DigestChange, DigestState } from "../domain/digest-state.js";
 import { emptyState, type InboxState } from "../domain/inbox-state.js";
 import { emptyList, type ListChange, type NotificationList } from "../domain/notification-list.js";
+import type { PreferencesChange, UserPreferences } from "../domain/preferences.js";
 import type { RuleSet } from "../domain/rule.js";
 import { activeRules, type RuleWrite } from "../domain/rule-set.js";
 import type { StateChange } from "../domain/state-changes.js";
@@ -8,16 +10,21 @@ import type { CallOptions, KeyValueStore } from "./key-value-store.js";
 import {
   cursorKey,
   cursorType,
+  digestStateType,
   inboxStateType,
   notificationListType,
+  preferencesType,
   ruleSetKey,
   ruleSetType,
+  scheduleSlotType,
+  watermarkType,
 } from "./record-types.js";
 import {
   type RepairFailureListener,
   ResolvingStore,
   type SiblingObserver,
 } from "./resolving-store.js";
+import { ScheduleIndex } from "./schedule-index.js";
 
 /**
  * Users' notification lists. Each change is applied in a read-modify-write
@@ -60,6 +67,25 @@ export interface RuleRepository {
   change(write: RuleWrite): Promise<void>;
 }
 
+/** Users' preferences (contract §10). */
+export interface PreferenceRepository {
+  /** The user's preferences as stored; undefined when never set. */
+  read(username: string, options?: CallOptions): Promise<UserPreferences | undefined>;
+  /** Applies a change; resolves once a write carrying it is acknowledged. */
+  change(username: string, change: PreferencesChange): Promise<void>;
+}
+
+/** Users' digest states and leases (contract §10). */
+export interface DigestRepository {
+  /**
+   * The user's digest state, siblings merged; undefined when none. A
+   * `complete` read merges every replica's answer (a lease's read-back).
+   */
+  read(username: string, options?: CallOptions): Promise<DigestState | undefined>;
+  /** Applies a change; resolves once a write carrying it is acknowledged. */
+  change(username: string, change: DigestChange): Promise<void>;
+}
+
 /** Every record the service keeps, over one key-value store. */
 export interface Repositories {
   /** The store underneath (for tests and for closing it). */
@@ -68,6 +94,10 @@ export interface Repositories {
   readonly cursors: CursorRepository;
   readonly states: StateRepository;
   readonly rules: RuleRepository;
+  readonly preferences: PreferenceRepository;
+  readonly digests: DigestRepository;
+  /** Which users are due for a digest when. */
+  readonly schedule: ScheduleIndex;
   /** Resolves when no write is queued or running in any repository. */
   idle(): Promise<void>;
 }
@@ -80,6 +110,8 @@ export interface RepositoryOptions {
   readonly observeSiblings?: SiblingObserver;
   /** Told when a read repair fails (the reader is not). Default: nobody. */
   readonly onRepairFailed?: RepairFailureListener;
+  /** Keys per hour of the digest schedule index. */
+  readonly scheduleShards: number;
 }
 
 /** Builds the repositories over a store. */
@@ -90,6 +122,10 @@ export function createRepositories(store: KeyValueStore, options: RepositoryOpti
   const cursors = new ResolvingStore(store, cursorType, observers);
   const states = new ResolvingStore(store, inboxStateType(retention), observers);
   const rules = new ResolvingStore(store, ruleSetType, observers);
+  const preferences = new ResolvingStore(store, preferencesType, observers);
+  const digests = new ResolvingStore(store, digestStateType, observers);
+  const slots = new ResolvingStore(store, scheduleSlotType, observers);
+  const watermark = new ResolvingStore(store, watermarkType, observers);
   return {
     store,
     lists: {
@@ -111,8 +147,21 @@ export function createRepositories(store: KeyValueStore, options: RepositoryOpti
       read: async (call) => activeRules((await rules.read(ruleSetKey, call)) ?? new Map()),
       change: (write) => rules.change(ruleSetKey, write),
     },
+    preferences: {
+      read: (username, call) => preferences.read(username, call),
+      change: (username, change) => preferences.change(username, change),
+    },
+    digests: {
+      read: (username, call) => digests.read(username, call),
+      change: (username, change) => digests.change(username, change),
+    },
+    schedule: new ScheduleIndex(slots, watermark, options.scheduleShards),
     async idle() {
-      await Promise.all([lists.idle(), cursors.idle(), states.idle(), rules.idle()]);
+      await Promise.all(
+        [lists, cursors, states, rules, preferences, digests, slots, watermark].map((s) =>
+          s.idle(),
+        ),
+      );
     },
   };
 }

@@ -66,6 +66,9 @@ const contentTypes: Readonly<Record<BucketName, string>> = {
   cursors: "application/json",
   rules: "application/x-protobuf",
   states: "application/x-protobuf",
+  preferences: "application/x-protobuf",
+  digests: "application/x-protobuf",
+  "digest-schedule": "application/x-protobuf",
 };
 
 /**

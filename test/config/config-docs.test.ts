@@ -25,7 +25,7 @@ describe("the configuration's documentation", () => {
   it("a key documented in config.yml but not in the schema shows in the table, so the README check fails", () => {
     const extra = `${yaml}\nextra:\n  # A key the schema lacks.\n  knob: 1\n`;
     expect(configTable(extra)).toMatch(
-      /\| `extra\.knob` +\| +\| \(not in the schema\) \| A key the schema lacks/,
+      /\| `extra\.knob` +\| +\| \(not in the schema\) +\| A key the schema lacks/,
     );
     expect(withTable(readme, configTable(extra))).not.toBe(readme);
   });

@@ -68,6 +68,7 @@ export function useScenarios(): Scenarios {
     const siblingsSeen: number[] = [];
     const repos = createRepositories(store, {
       retention,
+      scheduleShards: testAppOptions().scheduleShards,
       observeSiblings: (_bucket, count) => siblingsSeen.push(count),
     });
     // Queued writes finish before the store closes (cleanups run in reverse).

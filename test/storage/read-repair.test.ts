@@ -41,6 +41,7 @@ describe("read repair", () => {
     const failures: [BucketName, unknown][] = [];
     const repos = createRepositories(store, {
       retention: defaultConfig.storage.retention,
+      scheduleShards: defaultConfig.digest.schedule_shards,
       onRepairFailed: (bucket, error) => failures.push([bucket, error]),
     });
     await repos.lists.change("ann", { kind: "add", notification: stored("2") });

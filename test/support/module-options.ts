@@ -23,7 +23,13 @@ export const defaultBucketType = defaultConfig.riak.bucket_type;
 
 /** The services' options: defaults, a new in-process bus and the real clock, then `overrides`. */
 export function testAppOptions(overrides: Partial<AppOptions> = {}): AppOptions {
-  return { ...appOptions(defaultConfig), events: new LocalEventBus(), now: Date.now, ...overrides };
+  return {
+    ...appOptions(defaultConfig),
+    unsubscribeTokens: undefined,
+    events: new LocalEventBus(),
+    now: Date.now,
+    ...overrides,
+  };
 }
 
 /** The Riak store's options over `nodes`: defaults, then `overrides`. */

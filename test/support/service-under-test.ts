@@ -96,5 +96,8 @@ export function mergeConfig(overrides: ConfigOverrides, base: ConfigOverrides = 
     redis: section("redis"),
     log: section("log"),
     auth: section("auth"),
+    email: section("email"),
+    preferences: section("preferences"),
+    digest: section("digest"),
   };
 }
