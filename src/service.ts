@@ -68,6 +68,11 @@ export interface ServiceOptions {
   readonly now?: () => number;
   /** Riak pool and breaker tuning, and a breaker listener (beside the log line). */
   readonly riak?: Pick<RiakOptions, "cluster" | "onBreakerStateChange">;
+  /**
+   * Whether the digest worker scans by itself every `digest.poll_ms`.
+   * Default true; tests that move the clock call `digests.scan()` instead.
+   */
+  readonly scanDigests?: boolean;
 }
 
 /** A running service: the API server and the admin port over the configured store. */
@@ -83,6 +88,8 @@ export interface RunningService {
   readonly events: EventBus;
   readonly metrics: Metrics;
   readonly readiness: Readiness;
+  /** The email digest worker; undefined when `email.smtp_url` is empty. */
+  readonly digests: DigestWorker | undefined;
   /**
    * Drains the server (not ready from now on, streams end with UNAVAILABLE,
    * unary calls finish within `server.drain_ms`), then waits for queued
@@ -158,7 +165,7 @@ export async function startService(
             logger,
           })
         : undefined;
-    digests?.start();
+    if (options.scanDigests ?? true) digests?.start();
     opened.push(async () => digests?.stop());
 
     // The API server: every protocol and REST on one port, each call observed
@@ -218,6 +225,7 @@ export async function startService(
       events,
       metrics,
       readiness,
+      digests,
       close() {
         closing ??= (async () => {
           probe.stop();
