@@ -55,8 +55,8 @@ export function compileTemplate(
     const [tag, open = "", sigil = "", tagName = "", close = ""] = match;
     let start = match.index;
     let end = start + tag.length;
-    if (open !== close) fail(start, `${tag} has unbalanced braces`);
     const raw = open === "{";
+    if (raw !== (close === "}")) fail(start, `${tag} has unbalanced braces`);
     if (raw && sigil !== "") fail(start, `${tag}: only a value may be written with three braces`);
     if (sigil !== "!" && !namePattern.test(tagName)) {
       fail(start, `${tag} does not name a value (letters, digits, _ and dots)`);

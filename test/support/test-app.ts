@@ -1,8 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient, createRouterTransport } from "@connectrpc/connect";
+import {
+  type Client,
+  createClient,
+  createRouterTransport,
+  type Transport,
+} from "@connectrpc/connect";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import { PreferenceService } from "../../src/gen/notification/v1/preference_pb.js";
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { errorMapping } from "../../src/server/error-mapping.js";
 import { type App, type AppOptions, createApp } from "../../src/service.js";
@@ -22,6 +28,9 @@ export interface TestApp {
   readonly store: KeyValueStore;
   readonly notifications: Client<typeof NotificationService>;
   readonly rules: Client<typeof RuleService>;
+  readonly preferences: Client<typeof PreferenceService>;
+  /** The in-memory transport the clients use (for streams). */
+  readonly transport: Transport;
   /** Another app (another "instance") over the same store, with its own caches and ids. */
   sibling(options?: Partial<AppOptions>): TestApp;
   /** Waits for queued writes, closes the event bus and the store, and deletes the data. */
@@ -57,6 +66,8 @@ export async function createTestApp(
       store,
       notifications: createClient(NotificationService, transport),
       rules: createClient(RuleService, transport),
+      preferences: createClient(PreferenceService, transport),
+      transport,
       sibling: (siblingOptions = options) => build(siblingOptions, false),
       async close() {
         await app.idle();
