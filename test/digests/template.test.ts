@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { compileTemplate, escapeHtml, TemplateError } from "../../src/digests/template.js";
 
 const asIs = (text: string) => text;
-const render = (source: string, view: unknown, escape = asIs) =>
-  compileTemplate(source, "t.txt", escape)(view);
+const render = (source: string, view: unknown, escapeValue = asIs) =>
+  compileTemplate(source, "t.txt", escapeValue)(view);
 
 describe("digest templates (a subset of Mustache)", () => {
   it("fills values, dotted names and the current item; a missing name is empty", () => {
