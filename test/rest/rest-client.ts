@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect } from "vitest";
 import type { ServiceOptions } from "../../src/service.js";
 import {
+  type ConfigOverrides,
   type ServiceUnderTest,
   type StoreKind,
   startServiceUnderTest,
@@ -74,14 +75,18 @@ export type RestClient = ReturnType<typeof restClient>;
  * Starts a service on `kind` before the suite's tests and stops it after
  * them; `rest` calls it, `service()` is the running service.
  */
-export function useRestService(kind: StoreKind, options: ServiceOptions = {}) {
+export function useRestService(
+  kind: StoreKind,
+  options: ServiceOptions = {},
+  overrides: ConfigOverrides = {},
+) {
   let sut: ServiceUnderTest | undefined;
   const service = (): ServiceUnderTest => {
     if (!sut) throw new Error("the service starts in beforeAll");
     return sut;
   };
   beforeAll(async () => {
-    sut = await startServiceUnderTest(kind, {}, options);
+    sut = await startServiceUnderTest(kind, overrides, options);
   });
   afterAll(async () => {
     await sut?.close();
