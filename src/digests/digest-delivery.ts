@@ -127,11 +127,12 @@ export function createDigestDelivery(
     if (attempt?.state === "sending" && attempt.expiresAt <= now) {
       return assumeSent(username, attempt);
     }
-    if (!claimable(attempt, due.period, now)) return { outcome: "held", pending: true };
+    const { leaseMs } = options;
+    const claimant = { period: due.period, holder: deps.holder, now, leaseMs };
+    if (!claimable(attempt, claimant)) return { outcome: "held", pending: true };
 
     await schedule.addNext(username, preferences.email, due.dueAt);
     const attemptId = deps.newId();
-    const { leaseMs } = options;
     await digests.change(username, {
       kind: "claim",
       period: due.period,
@@ -273,7 +274,9 @@ export function createDigestDelivery(
     const { username } = entry;
     const permanent = error instanceof MailSendError && error.permanent;
     const reason = error instanceof Error ? error.message : String(error);
-    if (permanent || attempt.tries >= options.maxAttempts) {
+    // This refusal is one more than the attempt has recorded.
+    const failures = attempt.failures + 1;
+    if (permanent || failures >= options.maxAttempts) {
       await digests.change(username, {
         kind: "skipped",
         period: attempt.period,
@@ -282,12 +285,12 @@ export function createDigestDelivery(
       await schedule.remove(entry);
       metrics.outcome("given_up");
       logger.warn(
-        { username, period: attempt.period, tries: attempt.tries, reason },
+        { username, period: attempt.period, failures, reason },
         "email digest given up: its notifications go into the next one",
       );
       return { outcome: "given_up", pending: false };
     }
-    const wait = Math.min(options.retryMaxMs, options.retryMinMs * 2 ** (attempt.tries - 1));
+    const wait = Math.min(options.retryMaxMs, options.retryMinMs * 2 ** (failures - 1));
     const nextTryAt = deps.now() + wait;
     await digests.change(username, { kind: "failed", attemptId: attempt.attemptId, nextTryAt });
     // Moved to the retry's hour, so that the hour it was due in can be passed by.
@@ -295,7 +298,7 @@ export function createDigestDelivery(
     await schedule.remove(entry);
     metrics.outcome("failed");
     logger.warn(
-      { username, period: attempt.period, tries: attempt.tries, retryInMs: wait, reason },
+      { username, period: attempt.period, failures, retryInMs: wait, reason },
       "email digest refused by the SMTP server; retrying later",
     );
     return { outcome: "failed", pending: false };

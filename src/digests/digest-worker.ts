@@ -53,7 +53,10 @@ export class DigestWorker {
         )
         .finally(() => {
           this.running = undefined;
-          if (!this.stopped) this.timer = setTimeout(loop, this.options.pollMs).unref();
+          // A quarter either way, so that instances started together drift apart
+          // and do not reach the same users at the same moments.
+          const delay = this.options.pollMs * (0.75 + Math.random() / 2);
+          if (!this.stopped) this.timer = setTimeout(loop, delay).unref();
         });
     };
     loop();
@@ -74,7 +77,7 @@ export class DigestWorker {
     let passable = true;
     let due = 0;
     for (let hour = this.scanFrom; hour <= current; hour++) {
-      const entries = (await schedule.readHour(hour)).filter((e) => e.dueAt <= now());
+      const entries = shuffle((await schedule.readHour(hour)).filter((e) => e.dueAt <= now()));
       const results = await this.deliverAll(entries);
       due += results.filter((r) => r.pending).length;
       // An hour is passed by only when it is over and so are the ones before it.
@@ -116,4 +119,16 @@ export class DigestWorker {
       return { outcome: "error", pending: true };
     }
   }
+}
+
+/**
+ * The entries in a random order: instances scanning the same hour start on
+ * different users, so that they rarely claim the same one at once.
+ */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
 }

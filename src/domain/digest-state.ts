@@ -16,13 +16,20 @@ export interface DigestAttempt {
   readonly dueAt: number;
   /** A KSUID of this attempt; "" when claims met and none holds the lease. */
   readonly attemptId: string;
-  /** The instance holding the lease. */
+  /**
+   * The instance holding the lease; when claims met, the instance whose
+   * claim had the least attempt id, which alone may claim again at first.
+   */
   readonly holder: string;
+  /** When claims met: the least of their attempt ids; else "". */
+  readonly designated: string;
   readonly state: AttemptState;
   /** When the lease ends, in ms. */
   readonly expiresAt: number;
-  /** Attempts started for this period, this one included. */
+  /** Claims made on this period, this one included: a later claim outranks an earlier one. */
   readonly tries: number;
+  /** Sends of this period the SMTP server refused so far. */
+  readonly failures: number;
   /** `failed`: when the next attempt may start, in ms. */
   readonly nextTryAt: number;
   /** `sending`: the Message-ID of the message handed to the SMTP server. */
@@ -109,10 +116,10 @@ function applyOne(state: DigestState, change: DigestChange): DigestState {
   const attempt = state.attempt;
   switch (change.kind) {
     case "claim": {
-      if (change.period <= state.lastPeriod || !claimable(attempt, change.period, change.now)) {
-        return state;
-      }
-      const tries = (attempt?.period === change.period ? attempt.tries : 0) + 1;
+      if (change.period <= state.lastPeriod || !claimable(attempt, change)) return state;
+      const same = attempt?.period === change.period;
+      const tries = (same ? attempt.tries : 0) + 1;
+      const failures = same ? attempt.failures : 0;
       return {
         ...state,
         attempt: {
@@ -120,9 +127,11 @@ function applyOne(state: DigestState, change: DigestChange): DigestState {
           dueAt: change.dueAt,
           attemptId: change.attemptId,
           holder: change.holder,
+          designated: "",
           state: "claimed",
           expiresAt: change.now + change.leaseMs,
           tries,
+          failures,
           nextTryAt: 0,
           messageId: "",
           ids: [],
@@ -149,9 +158,10 @@ function applyOne(state: DigestState, change: DigestChange): DigestState {
     case "failed": {
       if (attempt?.attemptId !== change.attemptId) return state;
       const { nextTryAt } = change;
+      const failures = attempt.failures + 1;
       return {
         ...state,
-        attempt: { ...attempt, state: "failed", nextTryAt, expiresAt: nextTryAt },
+        attempt: { ...attempt, state: "failed", failures, nextTryAt, expiresAt: nextTryAt },
       };
     }
     case "skipped":
@@ -160,25 +170,34 @@ function applyOne(state: DigestState, change: DigestChange): DigestState {
   }
 }
 
+/** Who wants to claim which period when. */
+export interface Claimant {
+  readonly period: string;
+  readonly holder: string;
+  readonly now: number;
+  readonly leaseMs: number;
+}
+
 /**
- * True when a new claim on `period` may replace `attempt`: there is none, or
- * it is a claim whose lease ran out (its holder stopped before sending), or a
- * failure whose retry time has come. Never over a `sending` attempt: its
- * message may have been accepted, so only {@link DigestChange} `sent` ends it.
+ * True when a new claim by `claimant` may replace `attempt`: there is none,
+ * or it is a claim whose lease ran out (its holder stopped before sending), or
+ * a failure whose retry time has come. Claims that met are taken first by the
+ * designated instance alone, and by any other a lease later, so that
+ * instances scanning in step cannot meet again and again. Never over a
+ * `sending` attempt: its message may have been accepted, so only
+ * {@link DigestChange} `sent` ends it.
  */
-export function claimable(
-  attempt: DigestAttempt | undefined,
-  period: string,
-  now: number,
-): boolean {
+export function claimable(attempt: DigestAttempt | undefined, claimant: Claimant): boolean {
   if (!attempt) return true;
   switch (attempt.state) {
     case "sending":
       return false;
-    case "claimed":
-      return attempt.expiresAt <= now;
+    case "claimed": {
+      const wait = attempt.attemptId === "" && attempt.holder !== claimant.holder;
+      return attempt.expiresAt + (wait ? claimant.leaseMs : 0) <= claimant.now;
+    }
     case "failed":
-      return attempt.period !== period || attempt.nextTryAt <= now;
+      return attempt.period !== claimant.period || attempt.nextTryAt <= claimant.now;
   }
 }
 
@@ -189,7 +208,8 @@ export function claimable(
  * most advanced wins (later period, more tries, then failed over sending over
  * claimed); two different claims at the same point meet, and the result
  * holds for nobody until the later of their leases ends, so that neither
- * claimant, nor a third instance, sends meanwhile. The merge gives the same
+ * claimant, nor a third instance, sends meanwhile; then the claimant with
+ * the least attempt id goes first. The merge gives the same
  * result in any order and grouping, and merging a result again changes nothing.
  */
 export function mergeDigestStates(siblings: readonly DigestState[]): DigestState | undefined {
@@ -220,14 +240,29 @@ function mostAdvanced(attempts: readonly DigestAttempt[]): DigestAttempt | undef
   const ids = new Set(top.map((a) => a.attemptId));
   const expiresAt = Math.max(...top.map((a) => a.expiresAt));
   if (ids.size > 1 && first.state === "claimed") {
-    // Claims that met: nobody holds the lease until the later one would end.
+    // Claims that met: nobody holds the lease until the later one would end;
+    // then the claimant of the least attempt id (itself, or one designated
+    // by claims that met before) goes first.
+    const designee = top.reduce((a, b) => (designatedId(b) < designatedId(a) ? b : a));
     const dueAt = Math.min(...top.map((a) => a.dueAt));
-    return { ...first, attemptId: "", holder: "", expiresAt, dueAt };
+    return {
+      ...first,
+      attemptId: "",
+      holder: designee.holder,
+      designated: designatedId(designee),
+      expiresAt,
+      dueAt,
+    };
   }
   // One attempt (several copies of it), or two past their claim, which the
   // claim protocol rules out: pick one the same way everywhere.
   const chosen = top.reduce((a, b) => (orderKey(b) > orderKey(a) ? b : a));
   return { ...chosen, expiresAt: Math.max(chosen.expiresAt, ...sameAttempt(top, chosen)) };
+}
+
+/** The attempt id a claim stands for when claims meet: its own, or the one it designated. */
+function designatedId(attempt: DigestAttempt): string {
+  return attempt.attemptId === "" ? attempt.designated : attempt.attemptId;
 }
 
 function sameAttempt(attempts: readonly DigestAttempt[], chosen: DigestAttempt): number[] {

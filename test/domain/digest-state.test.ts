@@ -68,7 +68,13 @@ describe("the digest state's changes: one lease per user and period", () => {
       ids: ids.slice(0, 2),
     });
     expect(apply(sent, claim("b", t0 + 10 * lease))).toEqual(sent);
-    expect(claimable(sent.attempt, "2026-03-01", t0 + 10 * lease)).toBe(false);
+    const claimant = {
+      period: "2026-03-01",
+      holder: "instance-b",
+      now: t0 + 10 * lease,
+      leaseMs: lease,
+    };
+    expect(claimable(sent.attempt, claimant)).toBe(false);
   });
 
   it("sent ends the period: done, window moved, notifications emailed, the attempt gone", () => {
@@ -93,12 +99,13 @@ describe("the digest state's changes: one lease per user and period", () => {
       attemptId: "a",
       nextTryAt: t0 + 2 * minute,
     });
-    expect(failed.attempt).toMatchObject({ state: "failed", tries: 1 });
+    expect(failed.attempt).toMatchObject({ state: "failed", tries: 1, failures: 1 });
     expect(apply(failed, claim("b", t0 + minute))).toEqual(failed);
     expect(apply(failed, claim("b", t0 + 2 * minute)).attempt).toMatchObject({
       attemptId: "b",
       state: "claimed",
       tries: 2,
+      failures: 1,
     });
   });
 
@@ -141,16 +148,33 @@ describe("the digest state's changes: one lease per user and period", () => {
 
 describe("merging siblings", () => {
   it("two claims that met hold for nobody until the later lease ends", () => {
-    const a = apply(undefined, claim("a", t0));
-    const b = apply(undefined, claim("b", t0 + minute));
+    const a = apply(undefined, claim("b", t0));
+    const b = apply(undefined, claim("a", t0 + minute));
     const met = mergeDigestStates([a, b]);
     expect(met?.attempt).toMatchObject({
       attemptId: "",
-      holder: "",
+      designated: "a",
+      holder: "instance-a",
       expiresAt: t0 + minute + lease,
     });
     expect(apply(met, claim("c", t0 + minute + lease - 1))).toEqual(met);
-    expect(apply(met, claim("c", t0 + minute + lease)).attempt?.attemptId).toBe("c");
+  });
+
+  it("then the claimant of the least attempt id goes first, any other a lease later", () => {
+    const met = mergeDigestStates([apply(undefined, claim("b")), apply(undefined, claim("a"))]);
+    const expiry = t0 + lease;
+    // instance-a made claim "a": it claims again at once, with a new attempt.
+    const again = { ...claim("a2", expiry), holder: "instance-a" };
+    expect(apply(met, again).attempt).toMatchObject({ attemptId: "a2", tries: 2 });
+    expect(apply(met, claim("c", expiry))).toEqual(met);
+    expect(apply(met, claim("c", expiry + lease)).attempt?.attemptId).toBe("c");
+  });
+
+  it("claims meeting a meeting designate the least of all their attempt ids", () => {
+    const met = mergeDigestStates([apply(undefined, claim("c")), apply(undefined, claim("b"))]);
+    const later = apply(undefined, claim("a"));
+    expect(mergeDigestStates([met as DigestState, later])?.attempt?.designated).toBe("a");
+    expect(mergeDigestStates([later, met as DigestState])?.attempt?.holder).toBe("instance-a");
   });
 
   it("a send beats the claim it met; a done period beats every attempt at it", () => {
@@ -267,7 +291,13 @@ function protocol(key: SiblingKey, attemptId: string, sent: string[]): (() => bo
   };
   return [
     () => {
-      going = claimable(key.read().state?.attempt, "2026-03-01", t0);
+      const claimant = {
+        period: "2026-03-01",
+        holder: `instance-${attemptId}`,
+        now: t0,
+        leaseMs: lease,
+      };
+      going = claimable(key.read().state?.attempt, claimant);
       return going;
     },
     ...rmw(claim(attemptId)),

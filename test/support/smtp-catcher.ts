@@ -25,6 +25,8 @@ export interface SmtpCatcher {
    * what a sender does next happens after the server accepted.
    */
   onAccept: ((mail: CaughtMail) => void) | undefined;
+  /** Called with the recipients of each message refused, as the server refuses it. */
+  onRefuse: ((to: readonly string[]) => void) | undefined;
   /** Accepted messages sent to `address`. */
   to(address: string): CaughtMail[];
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export async function startSmtpCatcher(options: SMTPServerOptions = {}): Promise
     accepted: [],
     refused: [],
     onAccept: undefined,
+    onRefuse: undefined,
     refuseNext(count, code = 451) {
       refusals = { count, code };
     },
@@ -61,6 +64,7 @@ export async function startSmtpCatcher(options: SMTPServerOptions = {}): Promise
         if (refusals.count > 0) {
           refusals.count--;
           catcher.refused.push(...to);
+          catcher.onRefuse?.(to);
           const error = Object.assign(new Error("try again later"), {
             responseCode: refusals.code,
           });

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/storage/v1/digest_records.proto.
  */
 export const file_notification_storage_v1_digest_records: GenFile = /*@__PURE__*/
-  fileDesc("Cixub3RpZmljYXRpb24vc3RvcmFnZS92MS9kaWdlc3RfcmVjb3Jkcy5wcm90bxIXbm90aWZpY2F0aW9uLnN0b3JhZ2UudjEizgEKE0RpZ2VzdEF0dGVtcHRSZWNvcmQSDgoGcGVyaW9kGAEgASgJEg4KBmR1ZV9hdBgCIAEoAxISCgphdHRlbXB0X2lkGAMgASgJEg4KBmhvbGRlchgEIAEoCRINCgVzdGF0ZRgFIAEoCRISCgpleHBpcmVzX2F0GAYgASgDEg0KBXRyaWVzGAcgASgFEhMKC25leHRfdHJ5X2F0GAggASgDEhIKCm1lc3NhZ2VfaWQYCSABKAkSCwoDaWRzGAogAygJEgsKA2N1dBgLIAEoAyKNAQoMRGlnZXN0UmVjb3JkEhMKC2xhc3RfcGVyaW9kGAEgASgJEhQKDHdpbmRvd19zdGFydBgCIAEoAxITCgtlbWFpbGVkX2lkcxgDIAMoCRI9CgdhdHRlbXB0GAQgASgLMiwubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuRGlnZXN0QXR0ZW1wdFJlY29yZCIlChJTY2hlZHVsZVNsb3RSZWNvcmQSDwoHZW50cmllcxgBIAMoCSInChdTY2hlZHVsZVdhdGVybWFya1JlY29yZBIMCgRob3VyGAEgASgDYgZwcm90bzM");
+  fileDesc("Cixub3RpZmljYXRpb24vc3RvcmFnZS92MS9kaWdlc3RfcmVjb3Jkcy5wcm90bxIXbm90aWZpY2F0aW9uLnN0b3JhZ2UudjEi9AEKE0RpZ2VzdEF0dGVtcHRSZWNvcmQSDgoGcGVyaW9kGAEgASgJEg4KBmR1ZV9hdBgCIAEoAxISCgphdHRlbXB0X2lkGAMgASgJEg4KBmhvbGRlchgEIAEoCRINCgVzdGF0ZRgFIAEoCRISCgpleHBpcmVzX2F0GAYgASgDEg0KBXRyaWVzGAcgASgFEhMKC25leHRfdHJ5X2F0GAggASgDEhIKCm1lc3NhZ2VfaWQYCSABKAkSCwoDaWRzGAogAygJEgsKA2N1dBgLIAEoAxISCgpkZXNpZ25hdGVkGAwgASgJEhAKCGZhaWx1cmVzGA0gASgFIo0BCgxEaWdlc3RSZWNvcmQSEwoLbGFzdF9wZXJpb2QYASABKAkSFAoMd2luZG93X3N0YXJ0GAIgASgDEhMKC2VtYWlsZWRfaWRzGAMgAygJEj0KB2F0dGVtcHQYBCABKAsyLC5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5EaWdlc3RBdHRlbXB0UmVjb3JkIiUKElNjaGVkdWxlU2xvdFJlY29yZBIPCgdlbnRyaWVzGAEgAygJIicKF1NjaGVkdWxlV2F0ZXJtYXJrUmVjb3JkEgwKBGhvdXIYASABKANiBnByb3RvMw");
 
 /**
  * A digest attempt under way for one period: the lease that keeps every other
@@ -46,7 +46,8 @@ export type DigestAttemptRecord = Message<"notification.storage.v1.DigestAttempt
   attemptId: string;
 
   /**
-   * The instance that holds the lease.
+   * The instance that holds the lease; when claims met, the one that may
+   * claim again first.
    *
    * @generated from field: string holder = 4;
    */
@@ -67,7 +68,7 @@ export type DigestAttemptRecord = Message<"notification.storage.v1.DigestAttempt
   expiresAt: bigint;
 
   /**
-   * Attempts started for this period, this one included.
+   * Claims made on this period, this one included.
    *
    * @generated from field: int32 tries = 7;
    */
@@ -100,6 +101,20 @@ export type DigestAttemptRecord = Message<"notification.storage.v1.DigestAttempt
    * @generated from field: int64 cut = 11;
    */
   cut: bigint;
+
+  /**
+   * When claims met: the least of their attempt ids.
+   *
+   * @generated from field: string designated = 12;
+   */
+  designated: string;
+
+  /**
+   * Sends of this period the SMTP server refused so far.
+   *
+   * @generated from field: int32 failures = 13;
+   */
+  failures: number;
 };
 
 /**
