@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { UnsubscribeTokens } from "../auth/unsubscribe-token.js";
-import { rollUpDigest, selectDigestNotifications } from "../domain/digest-content.js";
+import { rollUpDigest, selectDigestNotifications, windowFrom } from "../domain/digest-content.js";
 import {
   type DigestSchedule,
   latestOccurrence,
@@ -147,7 +147,12 @@ export function createDigestDelivery(
 
     const content = await readContent(username, claimed, preferences, digestSchedule, due);
     if (content.ids.length === 0) {
-      await digests.change(username, { kind: "skipped", period: due.period, attemptId });
+      await digests.change(username, {
+        kind: "skipped",
+        period: due.period,
+        attemptId,
+        from: content.from,
+      });
       await schedule.remove(entry);
       metrics.outcome("empty");
       return { outcome: "empty", pending: false };
@@ -169,7 +174,7 @@ export function createDigestDelivery(
     try {
       await deps.sender.send(mail);
     } catch (error) {
-      return refused(entry, sending, error);
+      return refused(entry, sending, content.from, error);
     }
     await digests.change(username, {
       kind: "sent",
@@ -218,15 +223,23 @@ export function createDigestDelivery(
       readOpenFilter(repositories, username),
     ]);
     const cut = deps.now();
-    const selected = selectDigestNotifications(list.notifications, {
+    const window = {
       windowStart: state.windowStart,
       firstWindowStart: due.dueAt - periodLengthMs(digestSchedule),
+    };
+    const selected = selectDigestNotifications(list.notifications, {
+      ...window,
       emailedIds: new Set(state.emailedIds),
       includesCategory: (category) =>
         digestsCategory(preferences, category, options.criticalCategories),
       isOpen,
     });
-    return { cut, ids: selected.map((n) => n.id), items: rollUpDigest(selected, rules) };
+    return {
+      cut,
+      from: windowFrom(window),
+      ids: selected.map((n) => n.id),
+      items: rollUpDigest(selected, rules),
+    };
   }
 
   async function composeMail(
@@ -269,6 +282,7 @@ export function createDigestDelivery(
   async function refused(
     entry: ScheduleEntry,
     attempt: DigestAttempt,
+    from: number,
     error: unknown,
   ): Promise<DeliveryResult> {
     const { username } = entry;
@@ -281,6 +295,7 @@ export function createDigestDelivery(
         kind: "skipped",
         period: attempt.period,
         attemptId: attempt.attemptId,
+        from,
       });
       await schedule.remove(entry);
       metrics.outcome("given_up");

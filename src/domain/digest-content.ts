@@ -5,7 +5,7 @@ import type { RuleSet } from "./rule.js";
 
 /** What decides which of a user's notifications a digest carries. */
 export interface DigestSelection {
-  /** When the content of the previous digest was read, in ms; 0 before the first. */
+  /** The digest state's window start (the previous digest's read time); 0 before the first. */
   readonly windowStart: number;
   /** Where the first digest's window starts, in ms (one period before it is due). */
   readonly firstWindowStart: number;
@@ -28,10 +28,7 @@ export function selectDigestNotifications(
   notifications: readonly StoredNotification[],
   selection: DigestSelection,
 ): StoredNotification[] {
-  const from =
-    selection.windowStart > 0
-      ? selection.windowStart - lateWriteGraceMs
-      : selection.firstWindowStart;
+  const from = windowFrom(selection);
   return notifications.filter(
     (n) =>
       n.createdAt > from &&
@@ -39,6 +36,13 @@ export function selectDigestNotifications(
       selection.includesCategory(n.category) &&
       selection.isOpen(n),
   );
+}
+
+/** Where a digest's window starts: notifications created after it are candidates. */
+export function windowFrom(selection: Pick<DigestSelection, "windowStart" | "firstWindowStart">) {
+  return selection.windowStart > 0
+    ? selection.windowStart - lateWriteGraceMs
+    : selection.firstWindowStart;
 }
 
 /**

@@ -44,7 +44,12 @@ export interface DigestAttempt {
 export interface DigestState {
   /** The latest period done: sent, found empty, given up, or assumed sent; "" for none. */
   readonly lastPeriod: string;
-  /** When the content of the latest digest sent was read, in ms; 0 before the first. */
+  /**
+   * Where the next digest's window starts, plus {@link lateWriteGraceMs}: when
+   * the content of the latest digest sent was read, or before any was sent,
+   * the start of the first window plus the grace once a period was skipped;
+   * 0 before the first period.
+   */
   readonly windowStart: number;
   /** Notifications emailed that are recent enough to fall into the next window again. */
   readonly emailedIds: readonly string[];
@@ -99,8 +104,18 @@ export type DigestChange =
     }
   /** The SMTP server refused: the attempt waits until `nextTryAt`. */
   | { readonly kind: "failed"; readonly attemptId: string; readonly nextTryAt: number }
-  /** The period is done without a digest (nothing new, or given up); only the holder's. */
-  | { readonly kind: "skipped"; readonly period: string; readonly attemptId: string };
+  /**
+   * The period is done without a digest (nothing new, or given up); only the
+   * holder's. `from` is where its window started: before the first digest,
+   * the next window starts there too, so a given-up digest's notifications
+   * go into the next one.
+   */
+  | {
+      readonly kind: "skipped";
+      readonly period: string;
+      readonly attemptId: string;
+      readonly from: number;
+    };
 
 /** Applies changes in order to the state read (undefined: none yet). */
 export function applyDigestChanges(
@@ -164,9 +179,13 @@ function applyOne(state: DigestState, change: DigestChange): DigestState {
         attempt: { ...attempt, state: "failed", failures, nextTryAt, expiresAt: nextTryAt },
       };
     }
-    case "skipped":
+    case "skipped": {
       if (attempt?.attemptId !== change.attemptId) return state;
-      return settle({ ...state, lastPeriod: later(state.lastPeriod, change.period) });
+      const lastPeriod = later(state.lastPeriod, change.period);
+      // Windows reach back lateWriteGraceMs before windowStart.
+      const windowStart = state.windowStart || change.from + lateWriteGraceMs;
+      return settle({ ...state, lastPeriod, windowStart });
+    }
   }
 }
 

@@ -122,15 +122,28 @@ describe("the digest state's changes: one lease per user and period", () => {
     });
   });
 
-  it("skipped (nothing new, or given up) is the holder's alone and leaves the window", () => {
+  it("skipped (nothing new, or given up) is the holder's alone", () => {
     const claimed = apply(undefined, claim("a"));
-    expect(apply(claimed, { kind: "skipped", period: "2026-03-01", attemptId: "b" })).toEqual(
-      claimed,
-    );
-    expect(apply(claimed, { kind: "skipped", period: "2026-03-01", attemptId: "a" })).toEqual({
+    const skip = (attemptId: string) =>
+      ({ kind: "skipped", period: "2026-03-01", attemptId, from: t0 - 24 * 60 * minute }) as const;
+    expect(apply(claimed, skip("b"))).toEqual(claimed);
+    // Before any digest was sent, the next window starts where this one did.
+    expect(apply(claimed, skip("a"))).toEqual({
       ...emptyDigestState,
       lastPeriod: "2026-03-01",
+      windowStart: t0 - 24 * 60 * minute + lateWriteGraceMs,
     });
+  });
+
+  it("after a digest was sent, skipped leaves the window where the digest put it", () => {
+    const sent = apply(undefined, { kind: "sent", period: "2026-03-01", ids: [], cut: t0 });
+    const skipped = apply(sent, claim("a", t0, "2026-03-02"), {
+      kind: "skipped",
+      period: "2026-03-02",
+      attemptId: "a",
+      from: t0 - 2 * lateWriteGraceMs,
+    });
+    expect(skipped).toEqual({ ...sent, lastPeriod: "2026-03-02" });
   });
 
   it("emailed ids are kept while they could fall into the next window, then dropped", () => {
@@ -200,8 +213,8 @@ describe("merging siblings", () => {
       .tuple(attemptId, at)
       .map(([a, nextTryAt]) => ({ kind: "failed" as const, attemptId: a, nextTryAt })),
     fc
-      .tuple(period, attemptId)
-      .map(([p, a]) => ({ kind: "skipped" as const, period: p, attemptId: a })),
+      .tuple(period, attemptId, at)
+      .map(([p, a, from]) => ({ kind: "skipped" as const, period: p, attemptId: a, from })),
   );
   const history = fc.array(change, { maxLength: 6 });
   const sibling = fc
