@@ -102,6 +102,7 @@ describe("no method can forget the authorization check", () => {
     expect(paths).toContain("notification.v1.NotificationService/CreateNotification");
     expect(paths).toContain("notification.v1.StreamService/Subscribe");
     expect(paths).toContain("notification.v1.RuleService/PutRule");
+    expect(paths).toContain("notification.v1.PreferenceService/UpdatePreferences");
     expect(paths).toContain("grpc.health.v1.Health/Check");
   });
 
@@ -109,9 +110,22 @@ describe("no method can forget the authorization check", () => {
     expect(methods.filter((m) => accessPolicy[m.path] === undefined)).toEqual([]);
   });
 
-  it("keeps only health and reflection public", () => {
+  it("keeps only health, reflection and Unsubscribe public", () => {
     const open = methods.filter((m) => accessPolicy[m.path]?.kind === "public");
-    for (const method of open) expect(method.path).toMatch(/^grpc\.(health|reflection)\./);
+    for (const method of open) {
+      expect(method.path).toMatch(
+        /^(grpc\.(health|reflection)\.|notification\.v1\.PreferenceService\/Unsubscribe$)/,
+      );
+    }
+  });
+
+  it("lets Unsubscribe through without a token: its signed token is the credential", async () => {
+    const unsubscribe = methods.find(
+      (m) => m.path === "notification.v1.PreferenceService/Unsubscribe",
+    );
+    expect(unsubscribe).toBeDefined();
+    // The service itself answers: the request carries no unsubscribe token.
+    expect(await callWithoutToken(sut.baseUrl, unsubscribe as Method)).toBe("invalid_argument");
   });
 
   it("refuses every other method without a token, touching no storage", async () => {
