@@ -9,6 +9,8 @@ import grpc
 from notification_client.gen.notification.v1 import (
     notification_pb2,
     notification_pb2_grpc,
+    preference_pb2,
+    preference_pb2_grpc,
     rule_pb2,
     rule_pb2_grpc,
     stream_pb2,
@@ -93,6 +95,7 @@ class NotificationClient:
         self._notifications = notification_pb2_grpc.NotificationServiceStub(channel)
         self._rules = rule_pb2_grpc.RuleServiceStub(channel)
         self._streams = stream_pb2_grpc.StreamServiceStub(channel)
+        self._preferences = preference_pb2_grpc.PreferenceServiceStub(channel)
 
     def __enter__(self) -> NotificationClient:
         return self
@@ -116,15 +119,19 @@ class NotificationClient:
         category: str,
         message: str,
         properties: Mapping[str, str] | None = None,
-    ) -> notification_pb2.Notification:
-        """Stores a notification for ``username``; returns it with its id and ``created_at``."""
+    ) -> notification_pb2.Notification | None:
+        """Stores a notification for ``username``; returns it with its id and ``created_at``.
+
+        Returns ``None`` when the user muted ``category`` in the inbox: nothing
+        was stored or streamed (see ``update_preferences``).
+        """
         request = notification_pb2.CreateNotificationRequest(
             username=username, category=category, message=message, properties=properties or {}
         )
         response = self._notifications.CreateNotification(
             request, timeout=self._timeout, metadata=self._metadata()
         )
-        return response.notification
+        return None if response.suppressed else response.notification
 
     def list_notifications(
         self,
@@ -274,6 +281,36 @@ class NotificationClient:
             rule_pb2.ListRulesRequest(), timeout=self._timeout, metadata=self._metadata()
         )
         return dict(response.rules)
+
+    def get_preferences(self, username: str) -> preference_pb2.GetPreferencesResponse:
+        """The user's preferences, defaults written out, and the categories no one can mute."""
+        return self._preferences.GetPreferences(
+            preference_pb2.GetPreferencesRequest(username=username),
+            timeout=self._timeout,
+            metadata=self._metadata(),
+        )
+
+    def update_preferences(
+        self, username: str, preferences: preference_pb2.Preferences
+    ) -> preference_pb2.Preferences:
+        """Replaces the user's preferences; returns them as stored (defaults filled in).
+
+        ``INVALID_ARGUMENT`` names the field at fault, such as
+        ``preferences.email.time``; muting a critical category is one.
+        """
+        request = preference_pb2.UpdatePreferencesRequest(username=username, preferences=preferences)
+        response = self._preferences.UpdatePreferences(
+            request, timeout=self._timeout, metadata=self._metadata()
+        )
+        return response.preferences
+
+    def unsubscribe(self, token: str) -> None:
+        """Turns off the digests a digest's unsubscribe link names, with that link's token."""
+        self._preferences.Unsubscribe(
+            preference_pb2.UnsubscribeRequest(token=token),
+            timeout=self._timeout,
+            metadata=self._metadata(),
+        )
 
     def subscribe(
         self, username: str, after: str = "", timeout: float | None = None

@@ -87,9 +87,16 @@ def _listening_port(line: str) -> int | None:
     return None
 
 
+#: The key of the unsubscribe links the test service checks.
+UNSUBSCRIBE_SECRET = "python-client-unsubscribe-secret-0123456789"
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(tmp_path_factory.mktemp("data"))
+    running = Server(
+        tmp_path_factory.mktemp("data"),
+        {"CRITICAL_CATEGORIES": "security", "EMAIL_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET},
+    )
     yield running
     running.stop()
 

@@ -4,6 +4,12 @@ export type {
   ListNotificationsResponse,
   Notification,
 } from "../gen/notification/v1/notification_pb.js";
+export type {
+  CategoryPreferences,
+  EmailPreferences,
+  GetPreferencesResponse,
+  Preferences,
+} from "../gen/notification/v1/preference_pb.js";
 export type { Rule } from "../gen/notification/v1/rule_pb.js";
 export type {
   CursorMoved,
@@ -28,5 +34,6 @@ export {
   type PageRequest,
   type RuleInit,
 } from "./notification-client.js";
+export type { PreferenceClient, PreferencesInit } from "./preference-client.js";
 export { defaultReconnectOptions, type ReconnectOptions } from "./reconnect.js";
 export type { SubscribeEvent, SubscribeOptions } from "./subscription.js";

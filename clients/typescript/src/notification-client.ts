@@ -11,6 +11,7 @@ import {
 import { type Rule, RuleService } from "../gen/notification/v1/rule_pb.js";
 import { StreamService } from "../gen/notification/v1/stream_pb.js";
 import { createTransport, type TransportOptions } from "./create-transport.js";
+import { createPreferenceClient, type PreferenceClient } from "./preference-client.js";
 import { type SubscribeEvent, type SubscribeOptions, subscribeWithResume } from "./subscription.js";
 
 /** What a new notification says. */
@@ -81,13 +82,17 @@ export interface RuleInit {
  * `code` says what failed (INVALID_ARGUMENT names the field at fault) and takes
  * optional `CallOptions` (`signal`, `timeoutMs`, `headers`).
  */
-export interface NotificationClient {
-  /** Stores a new notification for `username` and returns it with its id and `createdAt`. */
+export interface NotificationClient extends PreferenceClient {
+  /**
+   * Stores a new notification for `username` and returns it with its id and
+   * `createdAt`; `undefined` when the user muted the category in the inbox,
+   * so that nothing was stored or streamed (see {@link PreferenceClient}).
+   */
   createNotification(
     username: string,
     content: NotificationContent,
     options?: CallOptions,
-  ): Promise<Notification>;
+  ): Promise<Notification | undefined>;
   /**
    * One page of the user's inbox, newest first, rolled up by the rules. Listing
    * the first page marks the whole inbox as seen (the flags in the answer are
@@ -204,11 +209,13 @@ export function createNotificationClient(
   const rules = createClient(RuleService, transport);
   const streams = createClient(StreamService, transport);
   return {
+    ...createPreferenceClient(transport),
     async createNotification(username, content, callOptions) {
       const response = await notifications.createNotification(
         { username, ...content, properties: { ...content.properties } },
         callOptions,
       );
+      if (response.suppressed) return undefined;
       if (!response.notification) {
         throw new ConnectError("CreateNotification answered without a notification", Code.Internal);
       }

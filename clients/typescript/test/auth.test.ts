@@ -5,6 +5,7 @@ import type { ServiceUnderTest } from "../../../test/support/service-under-test.
 import { Code, ConnectError, createNotificationClient } from "../src/index.js";
 import { EventLog } from "./event-log.js";
 import { protocols } from "./protocols.js";
+import { stored } from "./stored.js";
 
 const poll = { timeout: 20_000 };
 
@@ -27,7 +28,7 @@ const shortLived = (user: string) =>
 describe("a client with a token", () => {
   it("sends it on every call; without one the service refuses", async () => {
     const producer = createNotificationClient(sut.baseUrl, { token: producerToken });
-    await producer.createNotification("tok-ann", { category: "like", message: "hi" });
+    await stored(producer.createNotification("tok-ann", { category: "like", message: "hi" }));
     const anonymous = createNotificationClient(sut.baseUrl);
     const error = await anonymous.listNotifications("tok-ann").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectError);
@@ -48,8 +49,8 @@ describe("a client with a token", () => {
         return producerToken;
       },
     });
-    await client.createNotification("tok-fn", { category: "like", message: "1" });
-    await client.createNotification("tok-fn", { category: "like", message: "2" });
+    await stored(client.createNotification("tok-fn", { category: "like", message: "1" }));
+    await stored(client.createNotification("tok-fn", { category: "like", message: "2" }));
     expect(asked).toBe(2);
   });
 });
@@ -69,7 +70,11 @@ describe.concurrent.each(protocols)("a subscription whose token expires (%s)", (
         // The reconnect: something arrives while no stream is open.
         if (tokens === 2) {
           created.push(
-            (await producer.createNotification(username, { category: "like", message: "away" })).id,
+            (
+              await stored(
+                producer.createNotification(username, { category: "like", message: "away" }),
+              )
+            ).id,
           );
         }
         return shortLived(username);
@@ -83,14 +88,22 @@ describe.concurrent.each(protocols)("a subscription whose token expires (%s)", (
     try {
       await expect.poll(() => log.states(), poll).toBe(1);
       created.push(
-        (await producer.createNotification(username, { category: "like", message: "before" })).id,
+        (
+          await stored(
+            producer.createNotification(username, { category: "like", message: "before" }),
+          )
+        ).id,
       );
       await expect.poll(() => log.notificationIds(), poll).toEqual(created.slice(0, 1));
       // The first token expires; the client reconnects with the second.
       await expect.poll(() => log.states(), poll).toBe(2);
       expect(retries.map((e) => e.code)).toEqual([Code.Unauthenticated]);
       created.push(
-        (await producer.createNotification(username, { category: "like", message: "after" })).id,
+        (
+          await stored(
+            producer.createNotification(username, { category: "like", message: "after" }),
+          )
+        ).id,
       );
       await expect.poll(() => log.notificationIds(), poll).toEqual(created);
     } finally {

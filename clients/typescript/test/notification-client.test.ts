@@ -10,6 +10,7 @@ import {
   createNotificationClient,
   type NotificationClientOptions,
 } from "../src/index.js";
+import { stored } from "./stored.js";
 
 let sut: ServiceUnderTest;
 beforeAll(async () => {
@@ -42,11 +43,13 @@ describe.each(Object.entries(clients))("the client over %s", (name, options) => 
 
   it("creates a notification and lists it back", async () => {
     const client = createNotificationClient(sut.baseUrl, options);
-    const created = await client.createNotification(user("ann"), {
-      category: "new-follower",
-      message: "Bob followed you",
-      properties: { follower: "bob" },
-    });
+    const created = await stored(
+      client.createNotification(user("ann"), {
+        category: "new-follower",
+        message: "Bob followed you",
+        properties: { follower: "bob" },
+      }),
+    );
     expect(created.id).toMatch(/^[0-9A-Za-z]{27}$/);
     expect(created.createdAt?.seconds).toBeGreaterThan(0n);
 
@@ -68,7 +71,8 @@ describe.each(Object.entries(clients))("the client over %s", (name, options) => 
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       ids.push(
-        (await client.createNotification(username, { category: "like", message: `${i}` })).id,
+        (await stored(client.createNotification(username, { category: "like", message: `${i}` })))
+          .id,
       );
     }
     const newestFirst = ids.toReversed();
@@ -94,7 +98,7 @@ describe.each(Object.entries(clients))("the client over %s", (name, options) => 
     const username = user("early");
     const client = createNotificationClient(sut.baseUrl, options);
     for (let i = 0; i < 4; i++) {
-      await client.createNotification(username, { category: "like", message: `${i}` });
+      await stored(client.createNotification(username, { category: "like", message: `${i}` }));
     }
     const counted = countingClient(options);
     for await (const _ of counted.listAllNotifications(username, { pageSize: 2 })) break;
@@ -104,9 +108,9 @@ describe.each(Object.entries(clients))("the client over %s", (name, options) => 
   it("deletes notifications by id, then all of them", async () => {
     const username = user("deleter");
     const client = createNotificationClient(sut.baseUrl, options);
-    const a = await client.createNotification(username, { category: "like", message: "a" });
-    const b = await client.createNotification(username, { category: "like", message: "b" });
-    const c = await client.createNotification(username, { category: "like", message: "c" });
+    const a = await stored(client.createNotification(username, { category: "like", message: "a" }));
+    const b = await stored(client.createNotification(username, { category: "like", message: "b" }));
+    const c = await stored(client.createNotification(username, { category: "like", message: "c" }));
 
     await client.deleteNotifications(username, [b.id]);
     const left = await client.listNotifications(username);
@@ -119,7 +123,7 @@ describe.each(Object.entries(clients))("the client over %s", (name, options) => 
   it("refuses a delete of no ids with INVALID_ARGUMENT and deletes nothing", async () => {
     const username = user("empty-delete");
     const client = createNotificationClient(sut.baseUrl, options);
-    const a = await client.createNotification(username, { category: "like", message: "a" });
+    const a = await stored(client.createNotification(username, { category: "like", message: "a" }));
     await expect(client.deleteNotifications(username, [])).rejects.toMatchObject({
       code: Code.InvalidArgument,
       rawMessage: expect.stringContaining("ids must name at least one notification"),

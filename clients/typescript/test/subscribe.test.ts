@@ -11,6 +11,7 @@ import {
 import { type ConnectError, createNotificationClient } from "../src/index.js";
 import { EventLog } from "./event-log.js";
 import { protocols } from "./protocols.js";
+import { stored } from "./stored.js";
 
 // Reconnects come quickly in tests; the defaults start at 250 ms.
 const reconnect = { initialDelayMs: 20, maxDelayMs: 200 };
@@ -30,10 +31,12 @@ describe("subscribe against a running server", () => {
     async (name, options) => {
       const username = `live-${name}`;
       const client = createNotificationClient(sut.baseUrl, options);
-      const earlier = await client.createNotification(username, {
-        category: "like",
-        message: "old",
-      });
+      const earlier = await stored(
+        client.createNotification(username, {
+          category: "like",
+          message: "old",
+        }),
+      );
       const controller = new AbortController();
       const log = new EventLog(client.subscribe(username, { signal: controller.signal }));
       try {
@@ -42,10 +45,12 @@ describe("subscribe against a running server", () => {
           case: "state",
           value: { newestId: earlier.id, unseenCount: 1 },
         });
-        const created = await client.createNotification(username, {
-          category: "like",
-          message: "new",
-        });
+        const created = await stored(
+          client.createNotification(username, {
+            category: "like",
+            message: "new",
+          }),
+        );
         await expect.poll(() => log.notificationIds(), poll).toEqual([created.id]);
         expect(log.events[1]).toMatchObject({
           case: "notification",
@@ -63,7 +68,9 @@ describe("subscribe against a running server", () => {
     const client = createNotificationClient(sut.baseUrl);
     const ids: string[] = [];
     for (const message of ["a", "b", "c"]) {
-      ids.push((await client.createNotification(username, { category: "like", message })).id);
+      ids.push(
+        (await stored(client.createNotification(username, { category: "like", message }))).id,
+      );
     }
     const controller = new AbortController();
     const log = new EventLog(
@@ -71,7 +78,9 @@ describe("subscribe against a running server", () => {
     );
     try {
       await expect.poll(() => log.notificationIds(), poll).toEqual(ids.slice(1));
-      const live = await client.createNotification(username, { category: "like", message: "d" });
+      const live = await stored(
+        client.createNotification(username, { category: "like", message: "d" }),
+      );
       await expect.poll(() => log.notificationIds(), poll).toEqual([...ids.slice(1), live.id]);
     } finally {
       controller.abort();
@@ -111,10 +120,12 @@ describe.each(protocols)(
       );
       try {
         await expect.poll(() => log.states(), poll).toBe(1);
-        const before = await client.createNotification(username, {
-          category: "like",
-          message: "1",
-        });
+        const before = await stored(
+          client.createNotification(username, {
+            category: "like",
+            message: "1",
+          }),
+        );
         await expect.poll(() => log.notificationIds(), poll).toEqual([before.id]);
 
         await running.close();
@@ -123,14 +134,19 @@ describe.each(protocols)(
 
         // Another instance, on a port the subscriber does not know, takes a write meanwhile.
         const other = await startOn(dataDir, 0);
-        const missed = await createNotificationClient(
-          `http://127.0.0.1:${other.port}`,
-        ).createNotification(username, { category: "like", message: "2" });
+        const missed = await stored(
+          createNotificationClient(`http://127.0.0.1:${other.port}`).createNotification(username, {
+            category: "like",
+            message: "2",
+          }),
+        );
         await other.close();
 
         running = await startOn(dataDir, port);
         await expect.poll(() => log.notificationIds(), poll).toEqual([before.id, missed.id]);
-        const after = await client.createNotification(username, { category: "like", message: "3" });
+        const after = await stored(
+          client.createNotification(username, { category: "like", message: "3" }),
+        );
         await expect
           .poll(() => log.notificationIds(), poll)
           .toEqual([before.id, missed.id, after.id]);
