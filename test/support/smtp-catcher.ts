@@ -33,10 +33,14 @@ export interface SmtpCatcher {
 }
 
 /**
- * Starts an SMTP server (smtp-server) on a free loopback port. Plain SMTP
- * without STARTTLS and without authentication unless `options` say otherwise.
+ * Starts an SMTP server (smtp-server) on loopback, on `port` (default: a free
+ * one). Plain SMTP without STARTTLS and without authentication unless
+ * `options` say otherwise.
  */
-export async function startSmtpCatcher(options: SMTPServerOptions = {}): Promise<SmtpCatcher> {
+export async function startSmtpCatcher(
+  options: SMTPServerOptions = {},
+  port = 0,
+): Promise<SmtpCatcher> {
   let refusals: { count: number; code: number } = { count: 0, code: 451 };
   const catcher: SmtpCatcher = {
     url: "",
@@ -85,9 +89,9 @@ export async function startSmtpCatcher(options: SMTPServerOptions = {}): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(port, "127.0.0.1", () => resolve());
   });
-  const { port } = server.server.address() as AddressInfo;
+  const address = server.server.address() as AddressInfo;
   const scheme = options.secure ? "smtps" : "smtp";
-  return Object.assign(catcher, { url: `${scheme}://127.0.0.1:${port}` });
+  return Object.assign(catcher, { url: `${scheme}://127.0.0.1:${address.port}` });
 }
