@@ -1,20 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/load-config.js";
-
-const shipped = readFileSync("config.yml", "utf8");
-
-/** The problems of the shipped config.yml under `env`; none when it parses. */
-function problems(env: NodeJS.ProcessEnv, text = shipped): readonly string[] {
-  try {
-    parseConfig(text, env, "config.yml");
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  }
-}
+import {
+  configProblems as problems,
+  shippedConfig as shipped,
+} from "../support/config-problems.js";
 
 describe("the auth and CORS keys of config.yml", () => {
   it("default to auth.mode none, no cookie, no key and CORS off", () => {

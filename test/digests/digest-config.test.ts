@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,20 +8,12 @@ import { ConfigError } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { createSmtpSender, MailSendError } from "../../src/digests/mail-sender.js";
 import { startService } from "../../src/service.js";
+import {
+  configProblems as problems,
+  shippedConfig as shipped,
+} from "../support/config-problems.js";
 import { type ConfigOverrides, mergeConfig } from "../support/service-under-test.js";
 import { startSmtpCatcher } from "../support/smtp-catcher.js";
-
-const shipped = readFileSync("config.yml", "utf8");
-
-function problems(env: NodeJS.ProcessEnv, text = shipped): readonly string[] {
-  try {
-    parseConfig(text, env, "config.yml");
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  }
-}
 
 describe("the email, preferences and digest keys of config.yml", () => {
   it("default to no SMTP server (no digests sent), no critical categories", () => {

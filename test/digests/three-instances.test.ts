@@ -128,6 +128,18 @@ async function startInstances(smtp: SmtpCatcher, clock: { now: number }, subject
   };
 }
 
+/**
+ * `username` gets a daily digest at 09:00 UTC (set through `setter`) and has
+ * one notification, `message` (created through `creator`).
+ */
+async function dailyAtNine(setter: Instance, creator: Instance, username: string, message: string) {
+  await setter.preferences.updatePreferences({
+    username,
+    preferences: { email: { address: `${username}@example.com`, digest: "daily", time: "09:00" } },
+  });
+  await creator.notifications.createNotification({ username, category: "comment", message });
+}
+
 describe("three instances sharing one Riak test cluster and one clock", () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -225,15 +237,8 @@ describe("three instances sharing one Riak test cluster and one clock", () => {
 
   it("an SMTP failure leads to one later success and no duplicate", async () => {
     const { smtp, clock, instances, scanAll } = await setUp("2026-03-02T08:00:00Z");
-    await instances[0]?.preferences.updatePreferences({
-      username: "flaky",
-      preferences: { email: { address: "flaky@example.com", digest: "daily", time: "09:00" } },
-    });
-    await instances[1]?.notifications.createNotification({
-      username: "flaky",
-      category: "comment",
-      message: "Ann replied",
-    });
+    const [first, second] = instances as [Instance, Instance, Instance];
+    await dailyAtNine(first, second, "flaky", "Ann replied");
     smtp.refuseNext(1);
     let refusedAt = 0;
     let acceptedAt = 0;
@@ -267,15 +272,7 @@ describe("three instances sharing one Riak test cluster and one clock", () => {
   it("a crash after the SMTP server accepted, before marking, does not send twice", async () => {
     const { smtp, clock, instances } = await setUp("2026-03-02T08:00:00Z");
     const [first, second, third] = instances as [Instance, Instance, Instance];
-    await first.preferences.updatePreferences({
-      username: "cora",
-      preferences: { email: { address: "cora@example.com", digest: "daily", time: "09:00" } },
-    });
-    await second.notifications.createNotification({
-      username: "cora",
-      category: "comment",
-      message: "before the crash",
-    });
+    await dailyAtNine(first, second, "cora", "before the crash");
     // The first instance stops the moment the server has the message: its
     // next write (marking it sent) never happens.
     smtp.onAccept = () => {
@@ -322,15 +319,7 @@ describe("three instances sharing one Riak test cluster and one clock", () => {
   it("a crash after claiming, before sending: another instance sends once its lease ends", async () => {
     const { smtp, clock, instances } = await setUp("2026-03-02T08:00:00Z");
     const [first, second, third] = instances as [Instance, Instance, Instance];
-    await first.preferences.updatePreferences({
-      username: "dora",
-      preferences: { email: { address: "dora@example.com", digest: "daily", time: "09:00" } },
-    });
-    await second.notifications.createNotification({
-      username: "dora",
-      category: "comment",
-      message: "news",
-    });
+    await dailyAtNine(first, second, "dora", "news");
     // The claim is written; recording the send is not.
     first.store.digestWritesLeft = 1;
     clock.now = Date.parse("2026-03-02T09:00:00Z");

@@ -1,10 +1,11 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnsubscribeTokens } from "../../src/auth/unsubscribe-token.js";
 import type { PreferencesSchema } from "../../src/gen/notification/v1/preference_pb.js";
 import { StreamReader } from "../streams/stream-reader.js";
 import { testAppOptions } from "../support/module-options.js";
+import { rejection } from "../support/rejection.js";
 import { storeKinds } from "../support/service-under-test.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 
@@ -17,15 +18,6 @@ type PreferencesInit = MessageInitShape<typeof PreferencesSchema>;
 const daily: PreferencesInit = {
   email: { address: "ann@example.com", digest: "daily", time: "07:30", timeZone: "europe/berlin" },
 };
-
-async function rejection(call: () => Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call();
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("the call succeeded");
-}
 
 describe.each(storeKinds)("preferences on the %s store", (kind) => {
   let t: TestApp;

@@ -1,5 +1,6 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rejection } from "../support/rejection.js";
 import { storeKinds } from "../support/service-under-test.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 
@@ -11,15 +12,6 @@ describe.each(storeKinds)("%s store", (kind) => {
   afterAll(async () => {
     await t.close();
   });
-
-  async function rejection(call: () => Promise<unknown>): Promise<ConnectError> {
-    try {
-      await call();
-    } catch (error) {
-      return ConnectError.from(error);
-    }
-    throw new Error("the call succeeded");
-  }
 
   const ok = { username: "ann", category: "like", message: "hello" };
   const manyProperties = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, "v"]));
