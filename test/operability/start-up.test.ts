@@ -97,7 +97,9 @@ describe("start-up of the process", { timeout: 60_000 }, () => {
     children.push(service);
     const line = startUpLine(service.output());
     expect(line).toMatchObject({ store: `embedded at ${join(dir, "v6")}`, eventBus: "in-process" });
-    expect(line.msg).toMatch(/; store: embedded at .*; event bus: in-process$/);
+    expect(line.msg).toMatch(
+      /; store: embedded at .*; event bus: in-process; email: digests off \(email\.smtp_url is empty\)$/,
+    );
     // fetch, not connect-node's client: that one sends an IPv6 :authority without brackets.
     const res = await fetch(`http://[::1]:${service.port}/v1/notifications/ann`);
     expect(res.status).toBe(200);

@@ -6,6 +6,7 @@ import {
 } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import { PreferenceService } from "../../src/gen/notification/v1/preference_pb.js";
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { StreamService } from "../../src/gen/notification/v1/stream_pb.js";
 import { createCallObserver } from "../../src/observability/call-observer.js";
@@ -215,8 +216,9 @@ describe("an unexpected internal error, as clients see it", () => {
           createNotification: fail,
           listNotifications: fail,
         });
-        // The REST routes name every method of both services.
+        // The REST overrides name methods of every service.
         router.service(RuleService, {});
+        router.service(PreferenceService, {});
         router.service(StreamService, {
           // biome-ignore lint/correctness/useYield: it fails before its first event
           async *subscribe() {
