@@ -1,3 +1,4 @@
+import { effectiveState } from "../domain/inbox-state.js";
 import type { StoredNotification } from "../domain/notification.js";
 import type { Repositories } from "../storage/repositories.js";
 
@@ -6,13 +7,16 @@ export type OpenFilter = (notification: StoredNotification) => boolean;
 
 /**
  * Which of the user's notifications are unread and not archived, as a
- * digest needs to know. The one place digests read that state: stored
- * notifications carry no read or archived state until issue 14 lands, so
- * for now every one is open.
+ * digest needs to know: the user's read and archived state (bucket
+ * `states`), by id and by the watermarks of marks for all.
  */
 export async function readOpenFilter(
-  _repositories: Repositories,
-  _username: string,
+  repositories: Repositories,
+  username: string,
 ): Promise<OpenFilter> {
-  return () => true;
+  const state = await repositories.states.read(username);
+  return (notification) => {
+    const { read, archived } = effectiveState(state, notification);
+    return !read && !archived;
+  };
 }

@@ -54,7 +54,8 @@ export function rollUpDigest(
   rules: RuleSet,
 ): InboxItem[] {
   return rollUp(
-    notifications.map((n) => ({ ...n, unseen: true, children: [] })),
+    // Only unread, unarchived notifications reach a digest.
+    notifications.map((n) => ({ ...n, unseen: true, read: false, archived: false, children: [] })),
     rules,
   );
 }

@@ -4,13 +4,13 @@ import {
   type CursorChange,
   mergeCursors,
 } from "../domain/cursor.js";
-import { emptyState, type InboxState, mergeStates } from "../domain/inbox-state.js";
 import {
   applyDigestChanges,
   type DigestChange,
   type DigestState,
   mergeDigestStates,
 } from "../domain/digest-state.js";
+import { emptyState, type InboxState, mergeStates } from "../domain/inbox-state.js";
 import {
   applyChanges,
   emptyList,
@@ -37,8 +37,8 @@ import { decodeList, encodeList } from "./list-codec.js";
 import { decodePreferences, encodePreferences } from "./preference-codec.js";
 import type { RecordType } from "./resolving-store.js";
 import { decodeRuleEntries, encodeRuleEntries } from "./rule-codec.js";
-import { decodeState, encodeState } from "./state-codec.js";
 import { decodeSlot, decodeWatermark, encodeSlot, encodeWatermark } from "./schedule-codec.js";
+import { decodeState, encodeState } from "./state-codec.js";
 
 // The storage layout (contract §5): which bucket and key holds what, and how
 // each record is encoded. Only the repositories use it.

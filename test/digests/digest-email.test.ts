@@ -183,4 +183,32 @@ describe.each(storeKinds)("email digests (%s store)", (kind) => {
     expect(next.map((m) => m.parsed.text?.includes("Lu replied"))).toEqual([true]);
     expect(next[0]?.parsed.text).not.toContain("Kim replied");
   });
+
+  it("notifications read or archived (by id, or by a mark for all) stay out of the digest", async () => {
+    clock = Date.parse("2026-03-15T00:00:00Z");
+    await rest.put("/v1/users/max/preferences", {
+      email: { address: "max@example.com", digest: "daily", time: "06:00" },
+    });
+    const ids: string[] = [];
+    for (const message of ["read by id", "archived", "read with the others", "still open"]) {
+      clock += minute;
+      const res = await rest.post("/v1/notifications/max", {
+        category: message === "read with the others" ? "promo" : "comment",
+        message,
+      });
+      ids.push(res.body.id);
+    }
+    const path = "/v1/notifications/max";
+    expect((await rest.post(`${path}/read`, { ids: [ids[0]] })).status).toBe(204);
+    expect((await rest.post(`${path}/archive`, { ids: [ids[1]] })).status).toBe(204);
+    const all = await rest.post(`${path}/read`, { all: true, filter: { categories: ["promo"] } });
+    expect(all.status).toBe(204);
+    const [mail, ...more] = await scanAt("2026-03-15T06:00:10Z", "max@example.com");
+    expect(more).toEqual([]);
+    expect(mail?.parsed.subject).toBe("1 new notification for max");
+    expect(mail?.parsed.text).toContain("still open");
+    for (const gone of ["read by id", "archived", "read with the others"]) {
+      expect(mail?.parsed.text).not.toContain(gone);
+    }
+  });
 });

@@ -6,6 +6,7 @@ import {
 import { Code, ConnectError, createNotificationClient } from "../src/index.js";
 import { EventLog } from "./event-log.js";
 import { protocols } from "./protocols.js";
+import { stored } from "./stored.js";
 
 const poll = { timeout: 20_000 };
 
@@ -25,7 +26,9 @@ describe.each(protocols)("inbox state through the client over %s", (name, option
     const username = `client-state-${name}-${users++}`;
     const ids: string[] = [];
     for (const category of categories) {
-      ids.push((await client().createNotification(username, { category, message: category })).id);
+      ids.push(
+        (await stored(client().createNotification(username, { category, message: category }))).id,
+      );
     }
     return { username, ids };
   }
