@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
@@ -34,6 +35,7 @@ import { StoreProbe, type StoreProbeOptions } from "./observability/store-probe.
 import { createRestTranscoder } from "./rest/transcoder.js";
 import { errorMapping } from "./server/error-mapping.js";
 import { type HttpServerOptions, startHttpServer } from "./server/http-server.js";
+import { loadWebInbox, type WebInbox, webInboxPath } from "./server/web-inbox.js";
 import type { CountedFeeds } from "./services/counted-feeds.js";
 import type { ServiceDependencies } from "./services/dependencies.js";
 import { createNotificationService } from "./services/notification-service.js";
@@ -167,6 +169,8 @@ export async function startService(
         : undefined;
     if (options.scanDigests ?? true) digests?.start();
     opened.push(async () => digests?.stop());
+    // The web inbox's files, served beside the API.
+    const web = config.web.enabled ? await openWebInbox(config, logger) : undefined;
 
     // The API server: every protocol and REST on one port, each call observed
     // and authorized.
@@ -180,11 +184,13 @@ export async function startService(
         registerHealth(router, readiness);
         auth.assertCovers(router.handlers.map((h) => `${h.service.typeName}/${h.method.name}`));
       },
-      fallback: (router) =>
-        createRestTranscoder(router.handlers, {
+      fallback: (router) => {
+        const rest = createRestTranscoder(router.handlers, {
           readMaxBytes: config.server.request_max_bytes,
           onRefused: observer.refused,
-        }),
+        });
+        return web ? web.handler(rest) : rest;
+      },
       requestGate: observer.requestGate,
       onRefused: observer.refused,
       interceptors: [observer.interceptor, errorMapping, auth.interceptor],
@@ -215,6 +221,10 @@ export async function startService(
       `notification service listening on port ${server.port} (admin port ${admin.port}); ` +
         `store: ${storeText}; event bus: ${eventBus}; email: ${email}`,
     );
+    if (web?.built) {
+      const url = `http://localhost:${server.port}${webInboxPath}`;
+      logger.info({ url }, `web inbox: open ${url} in a browser`);
+    }
 
     let closing: Promise<void> | undefined;
     return {
@@ -539,6 +549,21 @@ async function openEventBus(
     );
   }
   return bus;
+}
+
+// The web inbox's build output, beside this file's folder in the source tree
+// (src/) and in the build (dist/) alike. Missing output is a warning, not a
+// failure: the API works without it.
+async function openWebInbox(config: Config, logger: Logger): Promise<WebInbox> {
+  const dir = fileURLToPath(new URL("../clients/web/dist/", import.meta.url));
+  const web = await loadWebInbox({ dir, authMode: config.auth.mode });
+  if (!web.built) {
+    logger.warn(
+      { dir },
+      `the web inbox is not built, so ${webInboxPath} answers 503: run npm run build (or set web.enabled false)`,
+    );
+  }
+  return web;
 }
 
 function storeLabel(config: Config): string {

@@ -2,6 +2,7 @@ import * as z from "zod";
 import {
   count,
   emailAddress,
+  flag,
   host,
   httpUrl,
   integer,
@@ -166,6 +167,12 @@ export const configSchema = z
         max_items: count.default(50),
         concurrency: count.default(4),
         schedule_shards: integer(1, 4096, "a number of keys").default(16),
+      })
+      .readonly()
+      .prefault({}),
+    web: z
+      .strictObject({
+        enabled: flag.default(true),
       })
       .readonly()
       .prefault({}),

@@ -122,6 +122,13 @@ export const emailAddress = z
       `must be an email address, local@domain or Name <local@domain> (got ${quote(String(issue.input))})`,
   });
 
+/** A switch: `true` or `false`. */
+export const flag: z.ZodType<boolean, string> = z.string().transform((text, ctx) => {
+  if (text === "true" || text === "false") return text === "true";
+  ctx.addIssue({ code: "custom", message: `must be true or false (got ${quote(text)})` });
+  return z.NEVER;
+});
+
 /** pino's levels. */
 export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
   error: (issue) =>

@@ -99,5 +99,6 @@ export function mergeConfig(overrides: ConfigOverrides, base: ConfigOverrides = 
     email: section("email"),
     preferences: section("preferences"),
     digest: section("digest"),
+    web: section("web"),
   };
 }

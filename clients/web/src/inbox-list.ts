@@ -1,0 +1,199 @@
+import type { InboxEntry, InboxGroup } from "./inbox-entry.js";
+import { type FilterFields, type InboxView, inView, matchesFilter } from "./inbox-view.js";
+
+/** What applying an event did to a list. */
+export interface ListChange {
+  /** Something shown changed: render again. */
+  readonly changed: boolean;
+  /** The list may now lack notifications the server has: list it again before showing it. */
+  readonly stale: boolean;
+}
+
+const nothing: ListChange = { changed: false, stale: false };
+
+/**
+ * The groups of one view (a tab and a category) that the panel has listed,
+ * newest first, with the page token that continues below them. It applies
+ * the stream's events in place, so a change made on another device shows
+ * without listing again; what it cannot know from an event (a notification
+ * that moved into this view) marks it stale. No id is ever held twice.
+ */
+export class InboxList {
+  /** Newest first, by head id. */
+  groups: InboxGroup[] = [];
+  /** Continues below the last group; empty when nothing follows (or nothing was listed). */
+  nextPageToken = "";
+  /** Whether a first page was listed. */
+  listed = false;
+  /** True when the list must be listed again before it is trusted. */
+  stale = true;
+
+  constructor(readonly view: InboxView) {}
+
+  /** Every id held, heads and members. */
+  ids(): Set<string> {
+    return new Set(this.groups.flatMap((g) => g.members.map((m) => m.id)));
+  }
+
+  /**
+   * Takes a fresh first page: it replaces every group down to its last one,
+   * and the groups listed before below that stay (with their page token),
+   * unless the fresh page holds one of their ids (a rollup regrouped). A page
+   * with nothing after it replaces the whole list.
+   */
+  replaceFirstPage(page: readonly InboxGroup[], nextPageToken: string): void {
+    const fresh = page.map(copyGroup);
+    const last = fresh.at(-1);
+    this.listed = true;
+    this.stale = false;
+    if (nextPageToken === "" || last === undefined) {
+      this.groups = fresh;
+      this.nextPageToken = nextPageToken;
+      return;
+    }
+    const freshIds = new Set(fresh.flatMap((g) => g.members.map((m) => m.id)));
+    const boundary = headId(last);
+    const kept = this.groups.filter(
+      (g) => headId(g) < boundary && g.members.every((m) => !freshIds.has(m.id)),
+    );
+    this.groups = [...fresh, ...kept];
+    if (kept.length === 0) this.nextPageToken = nextPageToken;
+  }
+
+  /** Appends the page below the last group, leaving out the ids already held. */
+  appendPage(page: readonly InboxGroup[], nextPageToken: string): void {
+    const held = this.ids();
+    for (const group of page) {
+      const members = group.members.filter((m) => !held.has(m.id)).map((m) => ({ ...m }));
+      if (members.length > 0) this.groups.push({ key: group.key, members });
+    }
+    this.nextPageToken = nextPageToken;
+  }
+
+  /** The entry with this id, if held. */
+  find(id: string): InboxEntry | undefined {
+    for (const group of this.groups) {
+      const entry = group.members.find((m) => m.id === id);
+      if (entry) return entry;
+    }
+    return undefined;
+  }
+
+  /**
+   * A notification the stream announced: when the view would show it and it
+   * is not held, the list lacks it (it is listed again, so that rollups are
+   * formed by the server's rules).
+   */
+  created(entry: InboxEntry): ListChange {
+    if (!inView(this.view, entry) || this.find(entry.id)) return nothing;
+    this.stale = true;
+    return { changed: false, stale: true };
+  }
+
+  /** Sets `read` on the entries with these ids. */
+  setRead(ids: readonly string[], read: boolean): ListChange {
+    const set = new Set(ids);
+    return this.update(
+      (m) => set.has(m.id) && m.read !== read,
+      (m) => {
+        m.read = read;
+      },
+    );
+  }
+
+  /** A mark-all-read: entries up to `upTo` that match `filter` are read. */
+  readAll(upTo: string, filter: Readonly<FilterFields> | undefined): ListChange {
+    return this.update(
+      (m) => !m.read && m.id <= upTo && matchesFilter(filter, m),
+      (m) => {
+        m.read = true;
+      },
+    );
+  }
+
+  /**
+   * Sets `archived` on the entries with these ids: they leave a view they no
+   * longer belong to. Ids this list does not hold may now belong to it.
+   */
+  setArchived(ids: readonly string[], archived: boolean): ListChange {
+    const set = new Set(ids);
+    const change = this.remove((m) => set.has(m.id) && m.archived !== archived);
+    const arrives = archived === this.view.archived && ids.some((id) => !this.find(id));
+    return this.arrival(change, arrives);
+  }
+
+  /** An archive-all: entries up to `upTo` that match `filter` move to the archive. */
+  archiveAll(upTo: string, filter: Readonly<FilterFields> | undefined): ListChange {
+    const change = this.remove((m) => !m.archived && m.id <= upTo && matchesFilter(filter, m));
+    return this.arrival(change, this.view.archived);
+  }
+
+  /** Drops the entries with these ids (deleted). */
+  delete(ids: readonly string[]): ListChange {
+    const set = new Set(ids);
+    return this.remove((m) => set.has(m.id));
+  }
+
+  /** A delete-all: drops every entry up to `upTo`, and those in `ids`. */
+  clear(upTo: string, ids: readonly string[]): ListChange {
+    const set = new Set(ids);
+    return this.remove((m) => m.id <= upTo || set.has(m.id));
+  }
+
+  /** A notification's new message and properties (an update by key). */
+  updated(id: string, message: string, properties: Readonly<Record<string, string>>): ListChange {
+    return this.update(
+      (m) => m.id === id,
+      (m) => {
+        m.message = message;
+        m.properties = { ...properties };
+      },
+    );
+  }
+
+  private update(
+    selects: (entry: InboxEntry) => boolean,
+    apply: (entry: InboxEntry) => void,
+  ): ListChange {
+    let changed = false;
+    for (const group of this.groups) {
+      for (const member of group.members) {
+        if (!selects(member)) continue;
+        apply(member);
+        changed = true;
+      }
+    }
+    return changed ? { changed, stale: false } : nothing;
+  }
+
+  // Members leave their groups; a group whose head left is headed by its
+  // newest remaining member, and an empty group goes.
+  private remove(selects: (entry: InboxEntry) => boolean): ListChange {
+    let changed = false;
+    const groups: InboxGroup[] = [];
+    for (const group of this.groups) {
+      const members = group.members.filter((m) => !selects(m));
+      if (members.length !== group.members.length) changed = true;
+      if (members.length === 0) continue;
+      group.members = members;
+      groups.push(group);
+    }
+    if (!changed) return nothing;
+    this.groups = groups;
+    return { changed, stale: false };
+  }
+
+  private arrival(change: ListChange, arrives: boolean): ListChange {
+    if (!arrives) return change;
+    this.stale = true;
+    return { changed: change.changed, stale: true };
+  }
+}
+
+function headId(group: InboxGroup): string {
+  return group.members[0]?.id ?? "";
+}
+
+function copyGroup(group: InboxGroup): InboxGroup {
+  return { key: group.key, members: group.members.map((m) => ({ ...m })) };
+}
