@@ -75,7 +75,7 @@ button { font: inherit; color: inherit; cursor: pointer; }
 }
 .panel:focus { outline: none; }
 
-header {
+.header {
   display: flex; align-items: center; gap: 8px; padding: 12px 12px 8px 16px;
 }
 h2 { flex: 1; margin: 0; font-size: 16px; font-weight: 600; }

@@ -14,12 +14,12 @@ export const inboxTemplate = `
 </button>
 <div class="sr-only" id="announcer" role="status" aria-live="polite"></div>
 <section class="panel" part="panel" id="panel" role="dialog" aria-labelledby="title" tabindex="-1" hidden>
-  <header>
+  <div class="header">
     <h2 id="title">Notifications</h2>
     <span class="status" part="status" id="status" role="status"></span>
     <button class="text-button" id="mark-all" type="button">Mark all read</button>
     <button class="icon-button" id="close" type="button" aria-label="Close notifications">${closeIcon}</button>
-  </header>
+  </div>
   <div class="tabs" role="tablist" aria-label="Views">
     <button role="tab" id="tab-inbox" type="button" aria-selected="true" aria-controls="tabpanel" tabindex="0">Inbox<span class="count" id="count-inbox"></span></button>
     <button role="tab" id="tab-archive" type="button" aria-selected="false" aria-controls="tabpanel" tabindex="-1">Archive<span class="count" id="count-archive"></span></button>

@@ -41,7 +41,9 @@ const clockMs = 30_000;
  * `page-size` (1 to 1000, default 20), `actor-property` (the property that
  * names who acted, for rollup lines; default `actor`), `align` (`start`: the
  * panel opens rightwards). It fires `notification-click` (bubbling, composed)
- * when the user opens a notification.
+ * when the user opens a notification, and reflects its live feed in the
+ * `status` attribute: `connecting`, `live`, `offline` (reconnecting) or
+ * `failed` (an error the panel shows), for the page's own styling.
  */
 export class NotificationInboxElement extends HTMLElement {
   static readonly observedAttributes = [
@@ -68,6 +70,8 @@ export class NotificationInboxElement extends HTMLElement {
   // Focus the first item once the list arrives (the panel was just opened).
   #focusFirst = false;
   #clock: ReturnType<typeof setInterval> | undefined;
+  // Items shown at the last render: a page that arrived re-arms the scroll observer.
+  #shown = 0;
   readonly #observer: IntersectionObserver;
   readonly #onOnline = () => this.#session?.online(true);
   readonly #onOffline = () => this.#session?.online(false);
@@ -392,6 +396,8 @@ export class NotificationInboxElement extends HTMLElement {
     const unseen = counts?.unseen ?? 0;
     const offline = session?.status === "offline";
     const failed = session?.status === "failed" || this.#setupError !== "";
+    const status = failed ? "failed" : (session?.status ?? "connecting");
+    if (this.getAttribute("status") !== status) this.setAttribute("status", status);
 
     const bell = this.#$("bell");
     bell.setAttribute("aria-expanded", String(open));
@@ -408,9 +414,9 @@ export class NotificationInboxElement extends HTMLElement {
     this.#$("offline-mark").hidden = !offline;
     this.#$("panel").hidden = !open;
 
-    const status = this.#$("status");
-    status.classList.toggle("offline", offline);
-    status.textContent = offline ? "Offline, reconnecting…" : "";
+    const statusLine = this.#$("status");
+    statusLine.classList.toggle("offline", offline);
+    statusLine.textContent = offline ? "Offline, reconnecting…" : "";
 
     const error = this.#setupError || session?.error || "";
     this.#$("alert").hidden = error === "";
@@ -542,6 +548,13 @@ export class NotificationInboxElement extends HTMLElement {
       const inPanel = this.#root.activeElement;
       if (items[0] && (inPanel === null || inPanel === this.#$("panel"))) items[0].focus();
     }
+    if (!loading && groups.length !== this.#shown) {
+      // The observer reports changes only: when the end is still in view
+      // after a page, observing afresh reports it again, and the next loads.
+      this.#observer.unobserve(this.#$("sentinel"));
+      this.#observer.observe(this.#$("sentinel"));
+    }
+    this.#shown = groups.length;
     const empty = this.#$("empty");
     empty.hidden = loading || groups.length > 0 || !list.listed;
     empty.textContent = emptyText(view);
