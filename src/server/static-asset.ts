@@ -47,8 +47,12 @@ export function serveAsset(req: NodeRequest, res: NodeResponse, asset: StaticAss
   }
   for (const [name, value] of Object.entries(asset.headers)) res.setHeader(name, value);
   res.setHeader("etag", asset.etag);
-  // Whether gzip is sent depends on Accept-Encoding: caches must keep both forms apart.
-  if (asset.gzip) res.setHeader("vary", "Accept-Encoding");
+  // Whether gzip is sent depends on Accept-Encoding: caches must keep both
+  // forms apart, beside what CORS already varies on (Origin).
+  if (asset.gzip) {
+    const vary = res.getHeader("vary");
+    res.setHeader("vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
+  }
   if (matchesEtag(req.headers["if-none-match"], asset.etag)) {
     res.statusCode = 304;
     res.end();

@@ -192,6 +192,27 @@ describe("the web inbox's configuration", () => {
     }
   });
 
+  it("gives a listed origin the module with CORS headers, varying on Origin and Accept-Encoding", async () => {
+    const origin = "https://app.example";
+    const sut = await startServiceUnderTest("embedded", {
+      server: { cors: { allowed_origins: [origin] } },
+    });
+    try {
+      const res = await send(sut.baseUrl, "/inbox/notification-inbox.js", {
+        headers: { origin, "accept-encoding": "gzip" },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers["access-control-allow-origin"]).toBe(origin);
+      expect(res.headers.vary).toBe("Origin, Accept-Encoding");
+      const other = await send(sut.baseUrl, "/inbox/notification-inbox.js", {
+        headers: { origin: "https://other.example" },
+      });
+      expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+    } finally {
+      await sut.close();
+    }
+  });
+
   it("with web.enabled false, /inbox/ is an unknown REST path", async () => {
     const sut = await startServiceUnderTest("embedded", { web: { enabled: false } });
     try {
