@@ -66,7 +66,10 @@ try {
   }
   await create(20_000, "comment", "Omar commented: “Ship it!”", "Omar");
   clock = Date.now();
-  await call("NotificationService/MarkNotificationsRead", { username: user, ids: [welcome, mention] });
+  await call("NotificationService/MarkNotificationsRead", {
+    username: user,
+    ids: [welcome, mention],
+  });
   await call("NotificationService/ArchiveNotifications", { username: user, ids: [archived] });
 
   const browser = await chromium.launch({
@@ -79,7 +82,10 @@ try {
     { name: "web-inbox-narrow.png", colorScheme: "light", viewport: { width: 320, height: 640 } },
   ] as const;
   for (const shot of shots) {
-    const context = await browser.newContext({ colorScheme: shot.colorScheme, viewport: shot.viewport });
+    const context = await browser.newContext({
+      colorScheme: shot.colorScheme,
+      viewport: shot.viewport,
+    });
     const page = await context.newPage();
     await page.goto(`${baseUrl}/inbox/?user=${user}`);
     await page.locator("notification-inbox[status=live]").waitFor();
