@@ -87,7 +87,7 @@ describe.skipIf(chromiumPath === undefined)("the web inbox in a browser", () => 
 
     const chips = inbox.element.locator(".chip");
     await expect
-      .poll(() => chips.allInnerTexts())
+      .poll(() => chips.allTextContents())
       .toEqual(["All 12 unread", "Comment 8 unread", "Like 4 unread"]);
     await chips.filter({ hasText: "Like" }).click();
     await expect

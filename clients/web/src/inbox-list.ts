@@ -27,8 +27,22 @@ export class InboxList {
   listed = false;
   /** True when the list must be listed again before it is trusted. */
   stale = true;
+  // Counts the times the list went stale: a first page requested before the
+  // latest of them may lack what made it stale, so it leaves the list stale.
+  private staleMarks = 0;
 
   constructor(readonly view: InboxView) {}
+
+  /** The list may lack notifications the server has. */
+  markStale(): void {
+    this.staleMarks += 1;
+    this.stale = true;
+  }
+
+  /** Pass to {@link replaceFirstPage} the value this had when the page was requested. */
+  get staleMark(): number {
+    return this.staleMarks;
+  }
 
   /** Every id held, heads and members. */
   ids(): Set<string> {
@@ -39,13 +53,19 @@ export class InboxList {
    * Takes a fresh first page: it replaces every group down to its last one,
    * and the groups listed before below that stay (with their page token),
    * unless the fresh page holds one of their ids (a rollup regrouped). A page
-   * with nothing after it replaces the whole list.
+   * with nothing after it replaces the whole list. The list stays stale when
+   * it went stale again after `requestedAt` (its {@link staleMark} when the
+   * page was requested).
    */
-  replaceFirstPage(page: readonly InboxGroup[], nextPageToken: string): void {
+  replaceFirstPage(
+    page: readonly InboxGroup[],
+    nextPageToken: string,
+    requestedAt = this.staleMarks,
+  ): void {
     const fresh = page.map(copyGroup);
     const last = fresh.at(-1);
     this.listed = true;
-    this.stale = false;
+    this.stale = this.staleMarks !== requestedAt;
     if (nextPageToken === "" || last === undefined) {
       this.groups = fresh;
       this.nextPageToken = nextPageToken;
@@ -86,7 +106,7 @@ export class InboxList {
    */
   created(entry: InboxEntry): ListChange {
     if (!inView(this.view, entry) || this.find(entry.id)) return nothing;
-    this.stale = true;
+    this.markStale();
     return { changed: false, stale: true };
   }
 
@@ -185,7 +205,7 @@ export class InboxList {
 
   private arrival(change: ListChange, arrives: boolean): ListChange {
     if (!arrives) return change;
-    this.stale = true;
+    this.markStale();
     return { changed: change.changed, stale: true };
   }
 }

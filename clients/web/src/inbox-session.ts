@@ -223,14 +223,17 @@ export class InboxSession {
 
   private async listFirstPage(view: InboxView): Promise<void> {
     const list = this.list(view);
+    const requestedAt = list.staleMark;
     await this.call("Could not load your notifications", viewKey(view), async () => {
       const page = await this.options.api.notifications.listNotifications({
         username: this.options.username,
         pageSize: this.options.pageSize,
         filter: viewFilter(view),
       });
-      list.replaceFirstPage(this.groupsOf(page.notifications), page.nextPageToken);
+      list.replaceFirstPage(this.groupsOf(page.notifications), page.nextPageToken, requestedAt);
     });
+    // Something arrived while the page was on its way: list once more.
+    if (list.stale && this.open) this.afterChange();
   }
 
   // The archive tab's and the categories' counts; the inbox's come with the stream.
@@ -325,7 +328,7 @@ export class InboxSession {
   }
 
   private staleAll(): void {
-    for (const list of this.lists.values()) list.stale = true;
+    for (const list of this.lists.values()) list.markStale();
   }
 
   private groupsOf(notifications: Parameters<typeof groupOf>[0][]): InboxGroup[] {

@@ -555,6 +555,8 @@ export class NotificationInboxElement extends HTMLElement {
       this.#observer.observe(this.#$("sentinel"));
     }
     this.#shown = groups.length;
+    // An empty feed is hidden: a feed must hold articles.
+    feed.hidden = groups.length === 0;
     const empty = this.#$("empty");
     empty.hidden = loading || groups.length > 0 || !list.listed;
     empty.textContent = emptyText(view);

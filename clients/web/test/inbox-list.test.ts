@@ -76,6 +76,17 @@ describe("a list's pages", () => {
     expect(shape(list)).toEqual([[9], [7]]);
   });
 
+  it("a first page requested before the list went stale leaves it stale", () => {
+    const list = new InboxList(inboxView);
+    const requestedAt = list.staleMark;
+    // A notification arrives while the page is on its way; the page may lack it.
+    expect(list.created(entry(10)).stale).toBe(true);
+    list.replaceFirstPage([group(9)], "", requestedAt);
+    expect(list.stale).toBe(true);
+    list.replaceFirstPage([group(10), group(9)], "", list.staleMark);
+    expect(list.stale).toBe(false);
+  });
+
   it("an appended page leaves out the ids already held", () => {
     const list = new InboxList(inboxView);
     list.replaceFirstPage([group(9, 6), group(8)], "after-8");
