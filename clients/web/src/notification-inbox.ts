@@ -528,6 +528,8 @@ export class NotificationInboxElement extends HTMLElement {
       if (expected !== article) feed.insertBefore(article, expected);
       previous = article;
     });
+    // An empty feed is hidden (a feed holds articles); shown before anything in it takes focus.
+    feed.hidden = groups.length === 0;
     let lostFocus = false;
     for (const gone of articles.values()) {
       lostFocus ||= gone.matches(":focus-within");
@@ -555,8 +557,6 @@ export class NotificationInboxElement extends HTMLElement {
       this.#observer.observe(this.#$("sentinel"));
     }
     this.#shown = groups.length;
-    // An empty feed is hidden: a feed must hold articles.
-    feed.hidden = groups.length === 0;
     const empty = this.#$("empty");
     empty.hidden = loading || groups.length > 0 || !list.listed;
     empty.textContent = emptyText(view);
