@@ -67,7 +67,8 @@ const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
  * and best practice, and returns what it found.
  */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: axeSource });
+  if (!(await page.evaluate(() => "axe" in globalThis)))
+    await page.addScriptTag({ path: axeSource });
   return page.evaluate(async () => {
     type Result = {
       violations: {

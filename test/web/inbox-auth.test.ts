@@ -107,11 +107,11 @@ describe.skipIf(chromiumPath === undefined)("the web inbox with tokens", () => {
     const { context, page, errors } = await openPage(browser);
     let issued = 0;
     let firstExpiresAt = 0;
-    // Tokens live 8 s: the inbox renews each 2 s before its end (a quarter of its life).
+    // Tokens live 4 s: the inbox renews each 1 s before its end (a quarter of its life).
     await page.exposeFunction("issueToken", () => {
       issued += 1;
-      if (issued === 1) firstExpiresAt = Date.now() + 8000;
-      return signToken({ claims: { sub: "cy" }, expiresIn: 8 });
+      if (issued === 1) firstExpiresAt = Date.now() + 4000;
+      return signToken({ claims: { sub: "cy" }, expiresIn: 4 });
     });
     await page.goto(`${sut.baseUrl}/inbox/`);
     await page.evaluate(() => {

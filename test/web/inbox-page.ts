@@ -26,11 +26,15 @@ interface Part {
 
 /** The inbox element of a page, and what a user does with it. */
 export class InboxPage {
-  constructor(readonly page: Page) {}
+  /** `index`: which of the page's inbox elements (the first by default). */
+  constructor(
+    readonly page: Page,
+    private readonly index = 0,
+  ) {}
 
   /** The element. */
   get element(): Locator {
-    return this.page.locator("notification-inbox");
+    return this.page.locator("notification-inbox").nth(this.index);
   }
 
   /** The bell button. */

@@ -13,7 +13,11 @@ describe.skipIf(chromiumPath === undefined)("the web inbox across a service rest
   let restarted: RunningService | undefined;
   let browser: Browser;
   beforeAll(async () => {
-    [sut, browser] = await Promise.all([startServiceUnderTest(), launchChromium()]);
+    [sut, browser] = await Promise.all([
+      // Shutdown cuts idle browser connections after 200 ms rather than 5 s.
+      startServiceUnderTest("embedded", { server: { drain_ms: 200 } }),
+      launchChromium(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -179,7 +179,7 @@ function maxId(a: string, b: string): string {
 
 // A token refresh never reopens the stream sooner than this after it opened,
 // so that a provider that keeps giving an expiring token cannot make a loop.
-const leastRefreshMs = 5000;
+const leastRefreshMs = 2000;
 
 // The timers of one stream: silence (no event, not even a heartbeat, for
 // too long) and the token's refresh time each cut it.
