@@ -1,10 +1,11 @@
-import { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { SubscribeResponse } from "../gen/notification/v1/stream_pb.js";
 import type { InboxApi } from "./inbox-api.js";
 import { entryOf, groupOf, type InboxGroup, idsOf } from "./inbox-entry.js";
 import { InboxList, type ListChange } from "./inbox-list.js";
 import { type InboxView, inboxView, viewFilter, viewKey } from "./inbox-view.js";
 import { type FeedStatus, LiveFeed } from "./live-feed.js";
+import { isRetryable } from "./retry-policy.js";
 import type { TokenSource } from "./token-source.js";
 
 /** Top-level items of a view, and how many are unseen and unread. */
@@ -53,6 +54,9 @@ export class InboxSession {
   status: FeedStatus = "connecting";
   /** What went wrong last, for the user; empty when nothing did. */
   error = "";
+  // The error shown came from a lost connection (or was the stream's): it
+  // goes when the stream is live again.
+  private errorPasses = false;
   /** The view the panel shows. */
   view: InboxView = inboxView;
   /** Whether the panel is open: arrivals are then listed, and seen. */
@@ -75,8 +79,13 @@ export class InboxSession {
       onEvent: (event) => this.apply(event),
       onStatus: (status, error) => {
         this.status = status;
-        if (status === "failed" && error) this.error = describe("Live updates stopped", error);
-        if (status === "live" && this.error.startsWith("Live updates")) this.error = "";
+        if (status === "failed" && error) {
+          this.error = describe("Live updates stopped", error);
+          this.errorPasses = false;
+        }
+        // Back online: what failed for want of a connection is retried by the
+        // events that follow (the state recounts, stale lists are listed).
+        if (status === "live" && this.errorPasses) this.error = "";
         this.options.onChange();
       },
     });
@@ -345,7 +354,11 @@ export class InboxSession {
     try {
       await run();
     } catch (error) {
-      if (!this.stopped) this.error = describe(what, ConnectError.from(error));
+      const failure = ConnectError.from(error);
+      if (!this.stopped) {
+        this.error = describe(what, failure);
+        this.errorPasses = isRetryable(failure);
+      }
     } finally {
       if (key !== undefined) this.loading.delete(key);
       if (!this.stopped) this.options.onChange();
@@ -353,7 +366,14 @@ export class InboxSession {
   }
 }
 
-/** "What failed: why", the service's own message (it names the field or the reason). */
+/**
+ * "What failed: why", in the service's own words (they name the field or the
+ * reason); a request that never reached it (the browser's `fetch` failed)
+ * says so.
+ */
 function describe(what: string, error: ConnectError): string {
+  if (error.code === Code.Unknown && error.cause instanceof TypeError) {
+    return `${what}: the service could not be reached`;
+  }
   return `${what}: ${error.rawMessage || error.message}`;
 }
