@@ -91,6 +91,8 @@ try {
     await page.locator("notification-inbox[status=live]").waitFor();
     await page.locator("notification-inbox #bell").click();
     await page.locator("notification-inbox article").nth(4).waitFor();
+    // The category counts come a moment after the list.
+    await page.locator("notification-inbox .chip", { hasText: "Comment 2" }).waitFor();
     // The panel, not its first item, holds the focus: no focus ring in the picture.
     await page.locator("notification-inbox #panel").focus();
     await page.screenshot({ path: join("docs", shot.name) });

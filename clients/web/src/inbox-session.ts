@@ -68,6 +68,8 @@ export class InboxSession {
   private readonly loading = new Set<string>();
   private readonly feed: LiveFeed;
   private settle: ReturnType<typeof setTimeout> | undefined;
+  // Categories were added since the counts were last asked for.
+  private uncounted = false;
   private stopped = false;
 
   constructor(private readonly options: InboxSessionOptions) {
@@ -155,6 +157,7 @@ export class InboxSession {
       });
       list.appendPage(this.groupsOf(page.notifications), page.nextPageToken);
     });
+    await this.countNewCategories();
   }
 
   /** Marks a group read (every member): shown at once, then stored. */
@@ -241,12 +244,14 @@ export class InboxSession {
       });
       list.replaceFirstPage(this.groupsOf(page.notifications), page.nextPageToken, requestedAt);
     });
+    await this.countNewCategories();
     // Something arrived while the page was on its way: list once more.
     if (list.stale && this.open) this.afterChange();
   }
 
   // The archive tab's and the categories' counts; the inbox's come with the stream.
   private async refreshCounts(): Promise<void> {
+    this.uncounted = false;
     const views: InboxView[] = [{ archived: true, category: "" }];
     for (const category of this.categories) {
       views.push({ archived: this.view.archived, category });
@@ -329,7 +334,16 @@ export class InboxSession {
   }
 
   private noteCategory(category: string): void {
-    if (this.options.categories === undefined) this.categories.add(category);
+    if (this.options.categories !== undefined || this.categories.has(category)) return;
+    this.categories.add(category);
+    this.uncounted = true;
+  }
+
+  // A page showed categories that were not counted yet: their filters need counts.
+  private async countNewCategories(): Promise<void> {
+    if (!this.uncounted || !this.open) return;
+    this.uncounted = false;
+    await this.refreshCounts();
   }
 
   private everyList(apply: (list: InboxList) => ListChange): void {
