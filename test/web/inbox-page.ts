@@ -7,6 +7,8 @@ export interface InboxSnapshot {
   /** The counts beside the Inbox and Archive tabs (empty: none). */
   readonly inboxCount: string;
   readonly archiveCount: string;
+  /** The category filters' texts, with their counts ("Comment 3 unread"). */
+  readonly chips: readonly string[];
   /** Whether the offline indicator is shown. */
   readonly offline: boolean;
   /** The panel's items, top to bottom. */
@@ -75,6 +77,7 @@ export class InboxPage {
         badge: badge && !badge.hidden ? (badge.textContent ?? "") : "",
         inboxCount: text("#count-inbox").replace(/\D+/g, ""),
         archiveCount: text("#count-archive").replace(/\D+/g, ""),
+        chips: [...(root?.querySelectorAll(".chip") ?? [])].map((c) => c.textContent ?? ""),
         offline: root?.querySelector("#offline-mark")?.hidden === false,
         items: [...(root?.querySelectorAll("article") ?? [])].map((article) => ({
           text: article.querySelector(".message")?.textContent ?? "",
