@@ -1,14 +1,16 @@
 import type { SubscribeResponse } from "../gen/notification/v1/stream_pb.js";
+import { FeedView } from "./feed-view.js";
+import { renderChips, renderTabs } from "./filter-bar.js";
 import { createInboxApi } from "./inbox-api.js";
 import { type InboxGroup, idsOf, isRead } from "./inbox-entry.js";
 import { InboxSession } from "./inbox-session.js";
+import { readSettings } from "./inbox-settings.js";
 import { inboxCss } from "./inbox-styles.js";
 import { inboxTemplate } from "./inbox-template.js";
 import { type InboxView, inboxView, viewKey } from "./inbox-view.js";
-import { createItem, updateItem } from "./item-view.js";
+import { itemMove, tabMove } from "./key-moves.js";
 import { groupText } from "./rollup-text.js";
-import { tokenClaims } from "./token-claims.js";
-import { type TokenProvider, TokenSource } from "./token-source.js";
+import type { TokenProvider } from "./token-source.js";
 
 /** The `detail` of a `notification-click` event: the notification (or rollup) activated. */
 export interface NotificationClickDetail {
@@ -64,15 +66,9 @@ export class NotificationInboxElement extends HTMLElement {
   #generation = 0;
   #renderQueued = false;
   #restartQueued = false;
-  // The item in the tab order (roving focus), by key.
-  #activeKey = "";
   #open = false;
-  // Focus the first item once the list arrives (the panel was just opened).
-  #focusFirst = false;
   #clock: ReturnType<typeof setInterval> | undefined;
-  // Items shown at the last render: a page that arrived re-arms the scroll observer.
-  #shown = 0;
-  readonly #observer: IntersectionObserver;
+  readonly #feed: FeedView;
   readonly #onOnline = () => this.#session?.online(true);
   readonly #onOffline = () => this.#session?.online(false);
   readonly #onOutside = (event: PointerEvent) => {
@@ -85,7 +81,7 @@ export class NotificationInboxElement extends HTMLElement {
     sheet ??= makeSheet();
     this.#root.adoptedStyleSheets = [sheet];
     this.#root.innerHTML = inboxTemplate;
-    this.#observer = new IntersectionObserver(
+    const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting) && this.#session?.open) {
           void this.#session.loadMore();
@@ -93,7 +89,17 @@ export class NotificationInboxElement extends HTMLElement {
       },
       { root: this.#$("scroller") },
     );
-    this.#observer.observe(this.#$("sentinel"));
+    observer.observe(this.#$("sentinel"));
+    this.#feed = new FeedView({
+      root: this.#root,
+      feed: this.#$("feed"),
+      empty: this.#$("empty"),
+      loading: this.#$("loading"),
+      sentinel: this.#$("sentinel"),
+      observer,
+      tab: (archived) => this.#$(archived ? "tab-archive" : "tab-inbox"),
+      panel: this.#$("panel"),
+    });
     this.#listen();
   }
 
@@ -115,7 +121,7 @@ export class NotificationInboxElement extends HTMLElement {
   /** Opens the panel (which marks the inbox seen). */
   show(): void {
     this.#open = true;
-    this.#focusFirst = true;
+    this.#feed.focusFirst = true;
     void this.#session?.show();
     this.#scheduleClock(true);
     this.#render();
@@ -172,30 +178,22 @@ export class NotificationInboxElement extends HTMLElement {
     const generation = ++this.#generation;
     this.#session?.stop();
     this.#session = undefined;
-    this.#activeKey = "";
+    this.#feed.activeKey = "";
     this.#setupError = "";
     this.#render();
     try {
-      const tokens = new TokenSource({
-        ...(this.getAttribute("token") && { token: this.getAttribute("token") ?? "" }),
-        ...(this.#tokenProvider && { provider: this.#tokenProvider }),
-      });
-      const baseUrl = this.#serviceUrl();
-      const pageSize = this.#pageSize();
-      const username = await this.#username(tokens);
+      const settings = await readSettings(
+        (name) => this.getAttribute(name),
+        this.#tokenProvider,
+        location,
+      );
       if (generation !== this.#generation) return;
-      const categories = this.getAttribute("categories");
       const session = new InboxSession({
-        api: createInboxApi(baseUrl, tokens),
-        tokens,
-        username,
-        pageSize,
-        ...(categories !== null && {
-          categories: categories
-            .split(",")
-            .map((c) => c.trim())
-            .filter((c) => c !== ""),
-        }),
+        api: createInboxApi(settings.baseUrl, settings.tokens),
+        tokens: settings.tokens,
+        username: settings.username,
+        pageSize: settings.pageSize,
+        ...(settings.categories && { categories: settings.categories }),
         onChange: () => this.#queueRender(),
         onEvent: (event) => this.#announce(event),
       });
@@ -207,47 +205,6 @@ export class NotificationInboxElement extends HTMLElement {
       this.#setupError = error instanceof Error ? error.message : String(error);
     }
     this.#render();
-  }
-
-  #serviceUrl(): string {
-    const value = this.getAttribute("service-url") ?? "";
-    if (value === "") return location.origin;
-    if (!URL.canParse(value, location.href)) {
-      throw new Error(
-        `service-url must be a URL such as https://inbox.example.com (got "${value}")`,
-      );
-    }
-    const url = new URL(value, location.href);
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new Error(`service-url must be an http:// or https:// URL (got "${value}")`);
-    }
-    return url.href.replace(/\/$/, "");
-  }
-
-  #pageSize(): number {
-    const value = this.getAttribute("page-size");
-    if (value === null || value === "") return 20;
-    const size = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
-    if (size >= 1 && size <= 1000) return size;
-    throw new Error(`page-size must be a whole number from 1 to 1000 (got "${value}")`);
-  }
-
-  // The user attribute, else the token's sub claim.
-  async #username(tokens: TokenSource): Promise<string> {
-    const user = this.getAttribute("user") ?? "";
-    if (user !== "") return user;
-    const token = await tokens.current().catch((error: unknown) => {
-      throw new Error(
-        `the token provider failed: ${error instanceof Error ? error.message : error}`,
-      );
-    });
-    const sub = token === undefined ? undefined : tokenClaims(token)?.sub;
-    if (typeof sub === "string" && sub !== "") return sub;
-    throw new Error(
-      token === undefined
-        ? "no user: set the user attribute (or a token whose sub claim names the user)"
-        : "no user: the token has no sub claim naming the user; set the user attribute",
-    );
   }
 
   #listen(): void {
@@ -275,8 +232,8 @@ export class NotificationInboxElement extends HTMLElement {
     });
     this.#$("feed").addEventListener("focusin", (event) => {
       const article = (event.target as Element).closest<HTMLElement>("article");
-      if (article && article.dataset.key !== this.#activeKey) {
-        this.#activeKey = article.dataset.key ?? "";
+      if (article && article.dataset.key !== this.#feed.activeKey) {
+        this.#feed.activeKey = article.dataset.key ?? "";
         this.#render();
       }
     });
@@ -291,37 +248,22 @@ export class NotificationInboxElement extends HTMLElement {
       return;
     }
     if (target.getAttribute("role") === "tab") {
-      const moves: Record<string, boolean> = {
-        ArrowLeft: false,
-        ArrowRight: true,
-        Home: false,
-        End: true,
-      };
-      const archived = moves[event.key];
+      const archived = tabMove(event.key, this.#view().archived);
       if (archived === undefined) return;
       event.preventDefault();
-      this.#switchTab(event.key.startsWith("Arrow") ? !this.#view().archived : archived);
-      this.#$(this.#view().archived ? "tab-archive" : "tab-inbox").focus();
+      this.#switchTab(archived);
+      this.#$(archived ? "tab-archive" : "tab-inbox").focus();
       return;
     }
     const article = target.closest<HTMLElement>("article");
     if (!article) return;
     const articles = [...this.#$("feed").querySelectorAll<HTMLElement>("article")];
-    const index = articles.indexOf(article);
-    const step: Record<string, number> = {
-      ArrowDown: 1,
-      PageDown: 1,
-      ArrowUp: -1,
-      PageUp: -1,
-      Home: -index,
-      End: articles.length - 1 - index,
-    };
-    const by = step[event.key];
-    if (by !== undefined) {
+    const to = itemMove(event.key, articles.indexOf(article), articles.length);
+    if (to !== undefined) {
       event.preventDefault();
-      const next = articles[Math.max(0, Math.min(articles.length - 1, index + by))];
-      next?.focus();
-      if (by > 0 && next === articles.at(-1)) void this.#session?.loadMore();
+      articles[to]?.focus();
+      // At the last item, the next page is fetched (scrolling may not happen).
+      if (to === articles.length - 1) void this.#session?.loadMore();
       return;
     }
     if ((event.key === "Enter" || event.key === " ") && target === article) {
@@ -353,7 +295,7 @@ export class NotificationInboxElement extends HTMLElement {
 
   #showView(view: InboxView): void {
     if (!this.#session) return;
-    this.#activeKey = "";
+    this.#feed.activeKey = "";
     this.#$("scroller").scrollTop = 0;
     void this.#session.show(view);
   }
@@ -423,144 +365,29 @@ export class NotificationInboxElement extends HTMLElement {
     this.#$("alert-text").textContent = error;
 
     if (!session) {
-      this.#$("feed").replaceChildren();
-      this.#$("loading").hidden = true;
-      this.#$("empty").hidden = true;
+      this.#feed.clear();
       (this.#$("mark-all") as HTMLButtonElement).disabled = true;
       return;
     }
     const view = session.view;
-    const archiveCounts = session.viewCounts.get(viewKey({ archived: true, category: "" }));
-    this.#renderTabs(view, counts?.unread ?? 0, archiveCounts?.total ?? 0);
-    this.#renderChips(session, view);
+    const archive = session.viewCounts.get(viewKey({ archived: true, category: "" }));
+    renderTabs(this.#root, view, counts?.unread ?? 0, archive?.total ?? 0);
+    renderChips(this.#$("chips"), [...session.categories], view, (category) =>
+      category === "" && !view.archived
+        ? session.counts
+        : session.viewCounts.get(viewKey({ archived: view.archived, category })),
+    );
     const viewCounts =
       view.category === "" && !view.archived ? counts : session.viewCounts.get(viewKey(view));
     (this.#$("mark-all") as HTMLButtonElement).disabled =
       view.archived || (viewCounts !== undefined && viewCounts.unread === 0);
-    this.#renderFeed(session, view, viewCounts?.total ?? -1);
-  }
-
-  #renderTabs(view: InboxView, unread: number, archived: number): void {
-    const inbox = this.#$("tab-inbox");
-    const archive = this.#$("tab-archive");
-    inbox.setAttribute("aria-selected", String(!view.archived));
-    archive.setAttribute("aria-selected", String(view.archived));
-    inbox.tabIndex = view.archived ? -1 : 0;
-    archive.tabIndex = view.archived ? 0 : -1;
-    setCount(this.#$("count-inbox"), unread, "unread");
-    setCount(this.#$("count-archive"), archived, "archived");
-    const tab = view.archived ? "tab-archive" : "tab-inbox";
-    this.#$("tabpanel").setAttribute("aria-labelledby", tab);
-    this.#$("feed").setAttribute("aria-labelledby", tab);
-  }
-
-  #renderChips(session: InboxSession, view: InboxView): void {
-    const chips = this.#$("chips");
-    const categories = [...session.categories].sort();
-    if (categories.length === 0) {
-      chips.replaceChildren();
-      return;
-    }
-    const wanted = ["", ...categories];
-    const present = [...chips.children].map((c) => (c as HTMLElement).dataset.category);
-    if (present.join("\n") !== wanted.join("\n")) {
-      chips.replaceChildren(
-        ...wanted.map((category) => {
-          const chip = document.createElement("button");
-          chip.type = "button";
-          chip.className = "chip";
-          chip.dataset.category = category;
-          const count = document.createElement("span");
-          count.className = "count";
-          chip.append(category === "" ? "All" : categoryLabel(category), count);
-          return chip;
-        }),
-      );
-    }
-    for (const chip of chips.children as HTMLCollectionOf<HTMLElement>) {
-      const category = chip.dataset.category ?? "";
-      chip.setAttribute("aria-pressed", String(category === view.category));
-      const counts =
-        category === "" && !view.archived
-          ? session.counts
-          : session.viewCounts.get(viewKey({ archived: view.archived, category }));
-      const count = chip.querySelector<HTMLElement>(".count");
-      if (count) {
-        setCount(
-          count,
-          view.archived ? (counts?.total ?? 0) : (counts?.unread ?? 0),
-          view.archived ? "" : "unread",
-        );
-      }
-    }
-  }
-
-  #renderFeed(session: InboxSession, view: InboxView, setSize: number): void {
-    const feed = this.#$("feed");
-    const list = session.list(view);
-    const groups = list.groups;
-    const loading = session.isLoading(view);
-    feed.setAttribute("aria-busy", String(loading));
-    if (!groups.some((g) => g.key === this.#activeKey)) this.#activeKey = groups[0]?.key ?? "";
-
-    const articles = new Map<string, HTMLElement>();
-    for (const article of feed.querySelectorAll<HTMLElement>("article")) {
-      articles.set(article.dataset.key ?? "", article);
-    }
-    const focusedIndex = [...articles.values()].findIndex((a) => a.matches(":focus-within"));
-    const now = Date.now();
-    let previous: Element | null = null;
-    groups.forEach((group, index) => {
-      const article = articles.get(group.key) ?? createItem(group);
-      articles.delete(group.key);
-      updateItem(article, group, {
-        text: this.#text(group),
-        now,
-        archived: view.archived,
-        active: group.key === this.#activeKey,
-        position: index + 1,
-        setSize: Math.max(setSize, -1),
-        categoryLabel: categoryLabel(group.members[0]?.category ?? ""),
-      });
-      const expected: Element | null = previous
-        ? previous.nextElementSibling
-        : feed.firstElementChild;
-      if (expected !== article) feed.insertBefore(article, expected);
-      previous = article;
-    });
-    // An empty feed is hidden (a feed holds articles); shown before anything in it takes focus.
-    feed.hidden = groups.length === 0;
-    let lostFocus = false;
-    for (const gone of articles.values()) {
-      lostFocus ||= gone.matches(":focus-within");
-      gone.remove();
-    }
-    const items = feed.querySelectorAll<HTMLElement>("article");
-    if (lostFocus) {
-      // The focused item left (archived, deleted): its neighbour takes the focus.
-      const next = items[Math.min(Math.max(focusedIndex, 0), items.length - 1)];
-      if (next) {
-        this.#activeKey = next.dataset.key ?? "";
-        next.tabIndex = 0;
-        next.focus();
-      } else this.#$(view.archived ? "tab-archive" : "tab-inbox").focus();
-    }
-    if (this.#focusFirst && !loading && !list.stale) {
-      this.#focusFirst = false;
-      const inPanel = this.#root.activeElement;
-      if (items[0] && (inPanel === null || inPanel === this.#$("panel"))) items[0].focus();
-    }
-    if (!loading && groups.length !== this.#shown) {
-      // The observer reports changes only: when the end is still in view
-      // after a page, observing afresh reports it again, and the next loads.
-      this.#observer.unobserve(this.#$("sentinel"));
-      this.#observer.observe(this.#$("sentinel"));
-    }
-    this.#shown = groups.length;
-    const empty = this.#$("empty");
-    empty.hidden = loading || groups.length > 0 || !list.listed;
-    empty.textContent = emptyText(view);
-    this.#$("loading").hidden = !loading;
+    this.#feed.render(
+      session.list(view),
+      view,
+      session.isLoading(view),
+      viewCounts?.total ?? -1,
+      (group) => this.#text(group),
+    );
   }
 
   #$(id: string): HTMLElement {
@@ -574,29 +401,4 @@ function makeSheet(): CSSStyleSheet {
   const made = new CSSStyleSheet();
   made.replaceSync(inboxCss);
   return made;
-}
-
-// "new-follower" reads "New follower".
-function categoryLabel(category: string): string {
-  const words = category.replace(/[-_]+/g, " ").trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-function emptyText(view: InboxView): string {
-  if (view.archived) return "Nothing in the archive.";
-  if (view.category !== "") return `Nothing in ${categoryLabel(view.category)}.`;
-  return "You're all caught up.";
-}
-
-// A count shown beside a label, and read as "3 unread" by screen readers.
-function setCount(node: HTMLElement, count: number, what: string): void {
-  const text = count > 0 ? String(count) : "";
-  if (node.dataset.count === text) return;
-  node.dataset.count = text;
-  node.replaceChildren();
-  if (text === "") return;
-  const hidden = document.createElement("span");
-  hidden.className = "sr-only";
-  hidden.textContent = what === "" ? "" : ` ${what}`;
-  node.append(` ${text}`, hidden);
 }
