@@ -1,16 +1,6 @@
 import type { InboxEntry, InboxGroup } from "./inbox-entry.js";
 import { type FilterFields, type InboxView, inView, matchesFilter } from "./inbox-view.js";
 
-/** What applying an event did to a list. */
-export interface ListChange {
-  /** Something shown changed: render again. */
-  readonly changed: boolean;
-  /** The list may now lack notifications the server has: list it again before showing it. */
-  readonly stale: boolean;
-}
-
-const nothing: ListChange = { changed: false, stale: false };
-
 /**
  * The groups of one view (a tab and a category) that the panel has listed,
  * newest first, with the page token that continues below them. It applies
@@ -104,16 +94,14 @@ export class InboxList {
    * is not held, the list lacks it (it is listed again, so that rollups are
    * formed by the server's rules).
    */
-  created(entry: InboxEntry): ListChange {
-    if (!inView(this.view, entry) || this.find(entry.id)) return nothing;
-    this.markStale();
-    return { changed: false, stale: true };
+  created(entry: InboxEntry): void {
+    if (inView(this.view, entry) && !this.find(entry.id)) this.markStale();
   }
 
   /** Sets `read` on the entries with these ids. */
-  setRead(ids: readonly string[], read: boolean): ListChange {
+  setRead(ids: readonly string[], read: boolean): void {
     const set = new Set(ids);
-    return this.update(
+    this.update(
       (m) => set.has(m.id) && m.read !== read,
       (m) => {
         m.read = read;
@@ -122,8 +110,8 @@ export class InboxList {
   }
 
   /** A mark-all-read: entries up to `upTo` that match `filter` are read. */
-  readAll(upTo: string, filter: Readonly<FilterFields> | undefined): ListChange {
-    return this.update(
+  readAll(upTo: string, filter: Readonly<FilterFields> | undefined): void {
+    this.update(
       (m) => !m.read && m.id <= upTo && matchesFilter(filter, m),
       (m) => {
         m.read = true;
@@ -135,34 +123,33 @@ export class InboxList {
    * Sets `archived` on the entries with these ids: they leave a view they no
    * longer belong to. Ids this list does not hold may now belong to it.
    */
-  setArchived(ids: readonly string[], archived: boolean): ListChange {
+  setArchived(ids: readonly string[], archived: boolean): void {
     const set = new Set(ids);
-    const change = this.remove((m) => set.has(m.id) && m.archived !== archived);
-    const arrives = archived === this.view.archived && ids.some((id) => !this.find(id));
-    return this.arrival(change, arrives);
+    this.remove((m) => set.has(m.id) && m.archived !== archived);
+    if (archived === this.view.archived && ids.some((id) => !this.find(id))) this.markStale();
   }
 
   /** An archive-all: entries up to `upTo` that match `filter` move to the archive. */
-  archiveAll(upTo: string, filter: Readonly<FilterFields> | undefined): ListChange {
-    const change = this.remove((m) => !m.archived && m.id <= upTo && matchesFilter(filter, m));
-    return this.arrival(change, this.view.archived);
+  archiveAll(upTo: string, filter: Readonly<FilterFields> | undefined): void {
+    this.remove((m) => !m.archived && m.id <= upTo && matchesFilter(filter, m));
+    if (this.view.archived) this.markStale();
   }
 
   /** Drops the entries with these ids (deleted). */
-  delete(ids: readonly string[]): ListChange {
+  delete(ids: readonly string[]): void {
     const set = new Set(ids);
-    return this.remove((m) => set.has(m.id));
+    this.remove((m) => set.has(m.id));
   }
 
   /** A delete-all: drops every entry up to `upTo`, and those in `ids`. */
-  clear(upTo: string, ids: readonly string[]): ListChange {
+  clear(upTo: string, ids: readonly string[]): void {
     const set = new Set(ids);
-    return this.remove((m) => m.id <= upTo || set.has(m.id));
+    this.remove((m) => m.id <= upTo || set.has(m.id));
   }
 
   /** A notification's new message and properties (an update by key). */
-  updated(id: string, message: string, properties: Readonly<Record<string, string>>): ListChange {
-    return this.update(
+  updated(id: string, message: string, properties: Readonly<Record<string, string>>): void {
+    this.update(
       (m) => m.id === id,
       (m) => {
         m.message = message;
@@ -174,39 +161,17 @@ export class InboxList {
   private update(
     selects: (entry: InboxEntry) => boolean,
     apply: (entry: InboxEntry) => void,
-  ): ListChange {
-    let changed = false;
+  ): void {
     for (const group of this.groups) {
-      for (const member of group.members) {
-        if (!selects(member)) continue;
-        apply(member);
-        changed = true;
-      }
+      for (const member of group.members) if (selects(member)) apply(member);
     }
-    return changed ? { changed, stale: false } : nothing;
   }
 
   // Members leave their groups; a group whose head left is headed by its
   // newest remaining member, and an empty group goes.
-  private remove(selects: (entry: InboxEntry) => boolean): ListChange {
-    let changed = false;
-    const groups: InboxGroup[] = [];
-    for (const group of this.groups) {
-      const members = group.members.filter((m) => !selects(m));
-      if (members.length !== group.members.length) changed = true;
-      if (members.length === 0) continue;
-      group.members = members;
-      groups.push(group);
-    }
-    if (!changed) return nothing;
-    this.groups = groups;
-    return { changed, stale: false };
-  }
-
-  private arrival(change: ListChange, arrives: boolean): ListChange {
-    if (!arrives) return change;
-    this.markStale();
-    return { changed: change.changed, stale: true };
+  private remove(selects: (entry: InboxEntry) => boolean): void {
+    for (const group of this.groups) group.members = group.members.filter((m) => !selects(m));
+    this.groups = this.groups.filter((g) => g.members.length > 0);
   }
 }
 

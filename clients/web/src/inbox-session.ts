@@ -2,7 +2,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { SubscribeResponse } from "../gen/notification/v1/stream_pb.js";
 import type { InboxApi } from "./inbox-api.js";
 import { entryOf, groupOf, type InboxGroup, idsOf } from "./inbox-entry.js";
-import { InboxList, type ListChange } from "./inbox-list.js";
+import { InboxList } from "./inbox-list.js";
 import { type InboxView, inboxView, viewFilter, viewKey } from "./inbox-view.js";
 import { type FeedStatus, LiveFeed } from "./live-feed.js";
 import { isRetryable } from "./retry-policy.js";
@@ -346,7 +346,7 @@ export class InboxSession {
     await this.refreshCounts();
   }
 
-  private everyList(apply: (list: InboxList) => ListChange): void {
+  private everyList(apply: (list: InboxList) => void): void {
     for (const list of this.lists.values()) apply(list);
   }
 

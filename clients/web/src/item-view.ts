@@ -1,5 +1,5 @@
 import { archiveIcon, unarchiveIcon } from "./icons.js";
-import { type InboxGroup, isRead } from "./inbox-entry.js";
+import { type InboxGroup, isRead, isUnseen } from "./inbox-entry.js";
 import { relativeTime } from "./relative-time.js";
 
 /** What an item's rendering depends on beyond its group. */
@@ -53,7 +53,7 @@ export function updateItem(article: HTMLElement, group: InboxGroup, context: Ite
   const [head] = group.members;
   if (head === undefined) return;
   const read = isRead(group);
-  const fresh = group.members.some((m) => m.unseen);
+  const fresh = isUnseen(group);
   article.classList.toggle("unread", !read);
   article.classList.toggle("new", fresh);
   article.tabIndex = context.active ? 0 : -1;
