@@ -132,6 +132,44 @@ describe.skipIf(chromiumPath === undefined)("the web inbox in a browser", () => 
     await context.close();
   });
 
+  it("undoes an action the service refused and says why", async () => {
+    const { context, page } = await openPage(browser);
+    for (const n of [1, 2])
+      await create("refused", { category: "comment", message: `comment ${n}` });
+    const inbox = await new InboxPage(page).signIn(sut.baseUrl, "refused");
+    await page.locator("notification-inbox[status=live]").waitFor();
+    await inbox.open();
+    await expect.poll(() => inbox.items.count()).toBe(2);
+    // Storage is down for these two calls: the service answers UNAVAILABLE.
+    const unavailable = JSON.stringify({
+      code: "unavailable",
+      message: "storage is unavailable; retry later (request id 1)",
+    });
+    for (const method of ["MarkNotificationsRead", "ArchiveNotifications"]) {
+      await page.route(`**/notification.v1.NotificationService/${method}`, (route) =>
+        route.fulfill({ status: 503, contentType: "application/json", body: unavailable }),
+      );
+    }
+    await inbox.item("comment 2").click();
+    await expect
+      .poll(async () => (await inbox.snapshot()).error)
+      .toBe("Could not mark it read: storage is unavailable; retry later (request id 1)");
+    expect((await inbox.snapshot()).items).toEqual([
+      { text: "comment 2", unread: true },
+      { text: "comment 1", unread: true },
+    ]);
+    await inbox.item("comment 1").locator(".action").click();
+    await expect
+      .poll(async () => (await inbox.snapshot()).error)
+      .toBe("Could not archive it: storage is unavailable; retry later (request id 1)");
+    await expect
+      .poll(async () => (await inbox.snapshot()).items.map((i) => i.text))
+      .toEqual(["comment 2", "comment 1"]);
+    await inbox.element.getByRole("button", { name: "Dismiss the error" }).click();
+    expect((await inbox.snapshot()).error).toBe("");
+    await context.close();
+  });
+
   it("says what is wrong when set up wrong, in the panel and the bell's name", async () => {
     const { context, page } = await openPage(browser);
     await page.goto(`${sut.baseUrl}/inbox/`);

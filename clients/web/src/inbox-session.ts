@@ -190,7 +190,7 @@ export class InboxSession {
           filter: viewFilter(view),
         });
       } catch (error) {
-        this.staleAll();
+        this.relist();
         throw error;
       }
     });
@@ -207,7 +207,7 @@ export class InboxSession {
         if (archived) await this.options.api.notifications.archiveNotifications(request);
         else await this.options.api.notifications.unarchiveNotifications(request);
       } catch (error) {
-        this.staleAll();
+        this.relist();
         throw error;
       }
     });
@@ -352,6 +352,12 @@ export class InboxSession {
 
   private staleAll(): void {
     for (const list of this.lists.values()) list.markStale();
+  }
+
+  // What a failed action changed at once is undone by listing again.
+  private relist(): void {
+    this.staleAll();
+    this.afterChange();
   }
 
   private groupsOf(notifications: Parameters<typeof groupOf>[0][]): InboxGroup[] {
