@@ -248,6 +248,33 @@ describe.skipIf(chromiumPath === undefined)("the web inbox in a browser", () => 
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("takes the whole screen at 320 px, a dropdown on a desktop, and its colors from custom properties", async () => {
+    const { context, page } = await openPage(browser, { viewport: { width: 320, height: 640 } });
+    await create("narrow", follow("Ann"));
+    const inbox = await new InboxPage(page).signIn(sut.baseUrl, "narrow");
+    await page.locator("notification-inbox[status=live]").waitFor();
+    await inbox.open();
+    const panel = inbox.element.locator("#panel");
+    expect(await panel.boundingBox()).toEqual({ x: 0, y: 0, width: 320, height: 640 });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const box = await panel.boundingBox();
+    expect(box?.width).toBe(380);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(1024);
+    const dot = inbox.element.locator(".item.unread .dot");
+    await inbox.element.evaluate((el: { style: { setProperty(n: string, v: string): void } }) =>
+      el.style.setProperty("--inbox-accent", "rgb(1, 2, 3)"),
+    );
+    expect(
+      await dot.evaluate((d) => {
+        const style = (
+          globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+        ).getComputedStyle(d);
+        return style.backgroundColor;
+      }),
+    ).toBe("rgb(1, 2, 3)");
+    await context.close();
+  });
 });
 
 // What the page functions above use of the DOM (the tests compile without its types).
