@@ -11,6 +11,7 @@ import type { BenchContext, Scenario } from "./scenario.js";
 import { baselineScenario } from "./scenarios/baseline.js";
 import { costGrowthScenario } from "./scenarios/cost-growth.js";
 import { createScenario } from "./scenarios/create.js";
+import { inboxSizeScenario } from "./scenarios/inbox-size.js";
 import { listScenario } from "./scenarios/list.js";
 import { microScenario } from "./scenarios/micro.js";
 import { restScenario } from "./scenarios/rest.js";
@@ -23,6 +24,7 @@ const scenarios: readonly Scenario[] = [
   listScenario,
   restScenario,
   subscribeScenario,
+  inboxSizeScenario,
   costGrowthScenario,
   stateScenario,
   microScenario,
@@ -60,9 +62,9 @@ async function runScenarios(options: BenchOptions): Promise<Figure[]> {
       }
       return host;
     },
-    freshService(store) {
+    freshService(store, settings) {
       context.progress(`starting a fresh service on the ${store} store`);
-      return startServiceHost(store, nodeOptions);
+      return startServiceHost(store, nodeOptions, settings);
     },
     baselines: new Map(),
     load: {

@@ -2,7 +2,7 @@ import type { StoreKind } from "../test/support/service-under-test.js";
 import type { BenchOptions } from "./cli-options.js";
 import type { Figure } from "./figure.js";
 import type { Call, LoadOptions } from "./load-loop.js";
-import type { ServiceHost } from "./service-host.js";
+import type { ServiceHost, ServiceHostSettings } from "./service-host.js";
 
 /** The wire protocols the figures use, as the table names them. */
 export const protocols = Object.freeze({
@@ -22,9 +22,10 @@ export interface BenchContext {
   /**
    * A new service process over a fresh store, for figures that earlier load
    * would skew (memory: a heap grown by earlier scenarios absorbs new objects
-   * without growing RSS). The caller closes it.
+   * without growing RSS), or that need other settings (retention, shared
+   * Riak nodes). The caller closes it.
    */
-  freshService(store: StoreKind): Promise<ServiceHost>;
+  freshService(store: StoreKind, settings?: ServiceHostSettings): Promise<ServiceHost>;
   /** The no-op call of each protocol: the baseline scenario sets them, first in the run. */
   readonly baselines: Map<Protocol, Call>;
   /** The load options of a throughput figure: the run's duration, warm-up and concurrency. */

@@ -5,10 +5,12 @@
 // interceptors, serving only the no-op baseline. `startService` takes no
 // extra routes, so the baseline cannot share its listener; a no-op's cost
 // does not depend on which other services a router holds. Started by
-// service-host.ts; argv[2] is the Riak node list or "".
+// service-host.ts; argv[2] is the Riak node list or "", argv[3] the
+// retention or "" (the default).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultConfig } from "../src/config/config-schema.js";
 import { createLogger } from "../src/logging/logger.js";
 import { createCallObserver } from "../src/observability/call-observer.js";
 import { createMetrics } from "../src/observability/metrics.js";
@@ -20,9 +22,12 @@ import { answerParent } from "./child-process.js";
 import { BenchService, noopImpl } from "./noop-service.js";
 
 const dataDir = await mkdtemp(join(tmpdir(), "notification-bench-"));
+const retention = Number(process.argv[3] || defaultConfig.storage.retention);
 const config = mergeConfig({
-  server: { port: 0, admin_port: 0, host: "127.0.0.1" },
-  storage: { data_dir: dataDir },
+  // The state-event figures end a subscription per call, each a stream reset
+  // that the rapid-reset guard would count against the bench's connection.
+  server: { port: 0, admin_port: 0, host: "127.0.0.1", max_stream_resets: 1_000_000 },
+  storage: { data_dir: dataDir, retention },
   riak: { nodes: process.argv[2] ?? "" },
 });
 const service = await startService(config);
