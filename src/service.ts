@@ -51,8 +51,13 @@ import {
 import { EmbeddedStore } from "./storage/embedded-store.js";
 import type { KeyValueStore } from "./storage/key-value-store.js";
 import { createRepositories } from "./storage/repositories.js";
-import type { RepairFailureListener, SiblingObserver } from "./storage/resolving-store.js";
+import type {
+  AfterWriteFailureListener,
+  RepairFailureListener,
+  SiblingObserver,
+} from "./storage/resolving-store.js";
 import { createRiakStore, type RiakOptions } from "./storage/riak-store.js";
+import type { MissingSegmentListener } from "./storage/segment-store.js";
 import type { EventBus } from "./streams/event-bus.js";
 import { registerEventBusMetrics } from "./streams/event-bus-metrics.js";
 import { LocalEventBus } from "./streams/local-event-bus.js";
@@ -150,6 +155,9 @@ export async function startService(
       now: options.now ?? Date.now,
       observeSiblings: (bucket, siblings) => metrics.siblings.observe({ bucket }, siblings),
       onRepairFailed: (bucket, error) => ignored("read_repair", error, { bucket }),
+      onCleanupFailed: (bucket, error) => ignored("segment_cleanup", error, { bucket }),
+      onSegmentMissing: (username, key) =>
+        ignored("segment_missing", new Error(`segment ${key} of ${username} is not stored`)),
       onReadBackFailed: (error) => ignored("delete_all_read_back", error),
     });
     opened.push(() => app.idle());
@@ -269,6 +277,10 @@ export interface AppOptions {
   readonly now: () => number;
   /** Notifications kept per user. */
   readonly retention: number;
+  /** Unsealed notifications a user's head holds at most. */
+  readonly headLimit: number;
+  /** Stored bytes of segments kept decoded in memory. */
+  readonly segmentCacheBytes: number;
   /** Keys per hour of the digest schedule index. */
   readonly scheduleShards: number;
   /** How old a user's cached preferences may be, and how many users are cached. */
@@ -285,6 +297,10 @@ export interface AppOptions {
   readonly observeSiblings?: SiblingObserver;
   /** Told when a read repair fails (the reader is not). Default: nobody. */
   readonly onRepairFailed?: RepairFailureListener;
+  /** Told when deleting segments no head references fails. Default: nobody. */
+  readonly onCleanupFailed?: AfterWriteFailureListener;
+  /** Told when a head references a segment storage does not hold. Default: nobody. */
+  readonly onSegmentMissing?: MissingSegmentListener;
   /** See {@link ServiceDependencies.onReadBackFailed}. Default: nobody. */
   readonly onReadBackFailed?: (error: unknown) => void;
 }
@@ -303,11 +319,17 @@ export interface App {
 /** Wires the repositories and the services over a store (which the caller owns and closes). */
 export function createApp(store: KeyValueStore, options: AppOptions): App {
   const { now, events } = options;
+  const newId = createIdGenerator(now);
   const repositories = createRepositories(store, {
     retention: options.retention,
+    headLimit: options.headLimit,
+    segmentCacheBytes: options.segmentCacheBytes,
+    newId,
     scheduleShards: options.scheduleShards,
     ...(options.observeSiblings && { observeSiblings: options.observeSiblings }),
     ...(options.onRepairFailed && { onRepairFailed: options.onRepairFailed }),
+    ...(options.onCleanupFailed && { onCleanupFailed: options.onCleanupFailed }),
+    ...(options.onSegmentMissing && { onSegmentMissing: options.onSegmentMissing }),
   });
   const deps: ServiceDependencies = {
     repositories,
@@ -318,7 +340,7 @@ export function createApp(store: KeyValueStore, options: AppOptions): App {
     }),
     criticalCategories: options.criticalCategories,
     unsubscribeTokens: options.unsubscribeTokens,
-    newId: createIdGenerator(now),
+    newId,
     now,
     events,
     onReadBackFailed: options.onReadBackFailed ?? (() => {}),
@@ -343,6 +365,8 @@ export function appOptions(
 ): Pick<
   AppOptions,
   | "retention"
+  | "headLimit"
+  | "segmentCacheBytes"
   | "ruleRefreshMs"
   | "streams"
   | "scheduleShards"
@@ -351,6 +375,8 @@ export function appOptions(
 > {
   return {
     retention: config.storage.retention,
+    headLimit: config.storage.head_limit,
+    segmentCacheBytes: config.storage.segment_cache_bytes,
     ruleRefreshMs: config.rules.refresh_ms,
     streams: {
       heartbeatMs: config.streams.heartbeat_ms,

@@ -2,14 +2,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
+import { emptyHead } from "../../src/domain/inbox-head.js";
 import type { StoredNotification } from "../../src/domain/notification.js";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { createApp } from "../../src/service.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
-import { encodeList } from "../../src/storage/list-codec.js";
+import { encodeHead } from "../../src/storage/head-codec.js";
+import { CountingStore } from "../../test/support/counting-store.js";
 import { testAppOptions } from "../../test/support/module-options.js";
-import { CountingStore } from "../counting-store.js";
 import { type Figure, loadFigure } from "../figure.js";
 import { benchRules, fillInbox, notificationRequest } from "../fixtures.js";
 import { runLoad } from "../load-loop.js";
@@ -45,10 +46,10 @@ export const costGrowthScenario: Scenario = {
         const create = (i: number) =>
           notifications.createNotification(notificationRequest("grower", size + i));
         for (let i = 0; i < 20; i++) await create(i);
-        const put = { bytes: store.bytesPut, count: store.puts };
+        const put = { bytes: store.total.bytesPut, count: store.total.puts };
         const created = await runLoad(create, load);
-        const bytesPerCreate = (store.bytesPut - put.bytes) / created.calls;
-        const putsPerCreate = (store.puts - put.count) / created.calls;
+        const bytesPerCreate = (store.total.bytesPut - put.bytes) / created.calls;
+        const putsPerCreate = (store.total.puts - put.count) / created.calls;
         const whole = await wholeListBytes(notifications, size);
         figures.push({
           ...loadFigure(`cost: create at list size ${size} · embedded in-process`, created),
@@ -62,11 +63,11 @@ export const costGrowthScenario: Scenario = {
         }
         const list = () => notifications.listNotifications({ username: "grower" });
         for (let i = 0; i < 20; i++) await list();
-        const read = store.bytesRead;
+        const read = store.total.bytesRead;
         const listed = await runLoad(list, load);
         figures.push({
           ...loadFigure(`cost: list at list size ${size} · embedded in-process`, listed),
-          extra: { bytesReadPerList: (store.bytesRead - read) / listed.calls },
+          extra: { bytesReadPerList: (store.total.bytesRead - read) / listed.calls },
         });
       } finally {
         await app.idle();
@@ -97,5 +98,6 @@ async function wholeListBytes(
       });
     }
   }
-  return encodeList({ notifications: all, deletedIds: new Set(), clearedUpTo: "" }).byteLength;
+  // A head without segments is the single-object layout, byte for byte.
+  return encodeHead({ ...emptyHead, notifications: all }).byteLength;
 }

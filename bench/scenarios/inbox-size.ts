@@ -16,6 +16,9 @@ const users = 32;
 /** The size of the small inbox the list and state figures compare the full one with. */
 const small = 20;
 
+/** Subscribe calls, each ended by a stream reset, per HTTP/2 connection. */
+const resetsPerConnection = 400;
+
 const create = "/notification.v1.NotificationService/CreateNotification";
 const list = "/notification.v1.NotificationService/ListNotifications";
 
@@ -101,8 +104,14 @@ async function measureStore(context: BenchContext, store: StoreKind): Promise<Fi
 
     // Before any list: the users have no cursor, so the state counts the whole inbox as unseen.
     const fullHost = hosts.get(1000) as ServiceHost;
-    const streams = createClient(StreamService, createGrpcTransport({ baseUrl: fullHost.baseUrl }));
+    // Each call ends its stream with a reset; nghttp2 ends a session past 1,000 of them (then
+    // 33 a second), so the calls move to a new connection every few hundred.
+    let streams = createClient(StreamService, createGrpcTransport({ baseUrl: fullHost.baseUrl }));
+    let calls = 0;
     const firstEvent = async (username: string) => {
+      if (++calls % resetsPerConnection === 0) {
+        streams = createClient(StreamService, createGrpcTransport({ baseUrl: fullHost.baseUrl }));
+      }
       const abort = new AbortController();
       try {
         for await (const _ of streams.subscribe({ username }, { signal: abort.signal })) return;

@@ -12,8 +12,8 @@ import {
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { createApp } from "../../src/service.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
+import { CountingStore } from "../../test/support/counting-store.js";
 import { testAppOptions } from "../../test/support/module-options.js";
-import { CountingStore } from "../counting-store.js";
 import { type Figure, loadFigure } from "../figure.js";
 import { benchRules, fillInbox } from "../fixtures.js";
 import { runInterleaved } from "../load-loop.js";
@@ -82,8 +82,10 @@ async function markAllFigure(durationMs: number): Promise<Figure> {
       await notifications.createNotification({ username, category: "like", message: "one more" });
       await notifications.markNotificationsRead({ username, all: true });
     };
-    const written = (bucket: "notifications" | "states") =>
-      store.putsTo.get(bucket) ?? { puts: 0, bytes: 0 };
+    const written = (bucket: "notifications" | "states") => {
+      const { puts, bytesPut } = store.of(bucket);
+      return { puts, bytes: bytesPut };
+    };
     const before = { list: written("notifications"), state: written("states") };
     const load = { concurrency: 1, durationMs: durationMs / 2, warmupMs: 0 };
     const [onFull, onSmall] = await runInterleaved(

@@ -56,6 +56,8 @@ export const configSchema = z
       .strictObject({
         data_dir: text.default("./data"),
         retention: count.default(1000),
+        head_limit: integer(2, 10_000, "a number of notifications").default(40),
+        segment_cache_bytes: count.default(33_554_432),
         ping_interval_ms: milliseconds.default(5000),
         ping_timeout_ms: milliseconds.default(1000),
       })

@@ -218,7 +218,7 @@ export function createDigestDelivery(
     due: Occurrence,
   ) {
     const [list, rules, isOpen] = await Promise.all([
-      repositories.lists.read(username),
+      repositories.inboxes.read(username).then((inbox) => inbox.all()),
       repositories.rules.read(),
       readOpenFilter(repositories, username),
     ]);

@@ -1,7 +1,7 @@
 import { effectiveState, emptyState, type InboxState } from "./inbox-state.js";
 import { type InboxItem, newestFirst, type StoredNotification } from "./notification.js";
 import { inboxView, matches, type NotificationFilter } from "./notification-filter.js";
-import { rollUp } from "./rollup.js";
+import { type OpenGroup, rollUpOpen } from "./rollup.js";
 import type { RuleSet } from "./rule.js";
 
 /** True when the notification is newer than the cursor (contract §4.3); no cursor: all unseen. */
@@ -26,6 +26,24 @@ export function buildInbox(
   state: InboxState = emptyState,
   filter: NotificationFilter = inboxView,
 ): InboxItem[] {
+  return buildInboxGroups(notifications, cursor, rules, state, filter).items;
+}
+
+/** An inbox as shown, and the groups in it that older notifications could still join. */
+export interface InboxGroups {
+  readonly items: InboxItem[];
+  /** Open groups, each with whether it is in the unseen part. */
+  readonly open: readonly (OpenGroup & { readonly unseen: boolean })[];
+}
+
+/** {@link buildInbox}, also telling which groups are still open (see `rollUpOpen`). */
+export function buildInboxGroups(
+  notifications: readonly StoredNotification[],
+  cursor: string | undefined,
+  rules: RuleSet,
+  state: InboxState = emptyState,
+  filter: NotificationFilter = inboxView,
+): InboxGroups {
   const unseen: InboxItem[] = [];
   const seen: InboxItem[] = [];
   for (const n of notifications) {
@@ -34,7 +52,15 @@ export function buildInbox(
     const flagged = isUnseen(n.id, cursor);
     (flagged ? unseen : seen).push({ ...n, unseen: flagged, read, archived, children: [] });
   }
-  return [...rollUp(unseen, rules), ...rollUp(seen, rules)].sort(newestFirst).map(groupRead);
+  const newer = rollUpOpen(unseen, rules);
+  const older = rollUpOpen(seen, rules);
+  return {
+    items: [...newer.items, ...older.items].sort(newestFirst).map(groupRead),
+    open: [
+      ...newer.open.map((group) => ({ ...group, unseen: true })),
+      ...older.open.map((group) => ({ ...group, unseen: false })),
+    ],
+  };
 }
 
 function groupRead(item: InboxItem): InboxItem {

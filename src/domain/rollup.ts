@@ -10,6 +10,21 @@ interface Group {
   readonly maxDurationMs: number | undefined;
 }
 
+/** A group that older notifications could still join: not full, not closed by its duration. */
+export interface OpenGroup {
+  readonly headId: string;
+  readonly headCreatedAt: number;
+  /** The rule's `max_duration` in ms; undefined when it has none. */
+  readonly maxDurationMs: number | undefined;
+}
+
+/** A partition rolled up, and which of its groups are still open. */
+export interface Rollup {
+  /** Each group's head carrying the others, ordered by head id. */
+  readonly items: InboxItem[];
+  readonly open: readonly OpenGroup[];
+}
+
 /**
  * Rolls up one partition (all unseen, or all seen) by the rules, as contract
  * §4.4 says: newest first, each notification joins the first open group of its
@@ -22,7 +37,18 @@ interface Group {
  * @param partition the notifications, newest first, without children.
  */
 export function rollUp(partition: readonly InboxItem[], rules: RuleSet): InboxItem[] {
-  if (rules.size === 0) return [...partition];
+  return rollUpOpen(partition, rules).items;
+}
+
+/**
+ * {@link rollUp}, also telling which groups older notifications could still
+ * join. Rolling up proceeds newest first, so rolling up the newest part of a
+ * partition forms exactly the groups that rolling up all of it forms, less
+ * what older notifications would add to the open ones: what a page read from
+ * the newest notifications of an inbox must know before it is final.
+ */
+export function rollUpOpen(partition: readonly InboxItem[], rules: RuleSet): Rollup {
+  if (rules.size === 0) return { items: [...partition], open: [] };
   // Open groups by category and match value: a group can only take members
   // that share both, so each lookup is one short list, oldest-opened first.
   const open = new Map<string, Group[]>();
@@ -51,7 +77,12 @@ export function rollUp(partition: readonly InboxItem[], rules: RuleSet): InboxIt
       else open.set(matchKey, [opened]);
     }
   }
-  return heads.map(toItem).sort(newestFirst);
+  const stillOpen = [...open.values()].flat().map((group) => ({
+    headId: group.head.id,
+    headCreatedAt: group.head.createdAt,
+    maxDurationMs: group.maxDurationMs,
+  }));
+  return { items: heads.map(toItem).sort(newestFirst), open: stillOpen };
 }
 
 /** The key of the groups an item may join or open; undefined when it can open none that accept. */

@@ -2,12 +2,19 @@ import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 
 /** What failed without failing a call: nobody waited for its outcome. */
-export type IgnoredOperation = "read_repair" | "delete_all_read_back" | "redis_unsubscribe";
+export type IgnoredOperation =
+  | "read_repair"
+  | "delete_all_read_back"
+  | "redis_unsubscribe"
+  | "segment_cleanup"
+  | "segment_missing";
 
 const operations: readonly IgnoredOperation[] = [
   "read_repair",
   "delete_all_read_back",
   "redis_unsubscribe",
+  "segment_cleanup",
+  "segment_missing",
 ];
 
 // What each failure costs, for the log line.
@@ -16,6 +23,10 @@ const consequences: Readonly<Record<IgnoredOperation, string>> = {
   delete_all_read_back:
     "reading a delete-all back failed: its cleared event carries the issued bound",
   redis_unsubscribe: "Redis UNSUBSCRIBE failed: the channel stays subscribed, with no listener",
+  segment_cleanup:
+    "deleting segments no inbox head references failed: they stay in storage, unread",
+  segment_missing:
+    "an inbox head references a segment storage does not hold (a stale sibling's reference to a segment deleted since): it is read as empty",
 };
 
 /** Counts an ignored error and logs it at debug, with `details` in the line. */
@@ -37,7 +48,7 @@ export function createIgnoredErrorReporter(
 ): IgnoredErrorReporter {
   const counter = new Counter({
     name: "notification_ignored_errors_total",
-    help: "Errors that failed no call (read repair, delete-all read-back, Redis UNSUBSCRIBE), by operation.",
+    help: "Errors that failed no call (read repair, delete-all read-back, Redis UNSUBSCRIBE, segment clean-up, missing segments), by operation.",
     labelNames: ["operation"],
     registers: [registry],
   });

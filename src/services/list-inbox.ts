@@ -1,9 +1,10 @@
 import { isUnseen } from "../domain/inbox.js";
+import { pageFromNewest } from "../domain/inbox-page.js";
 import type { InboxItem, StoredNotification } from "../domain/notification.js";
 import { isInboxView, type NotificationFilter } from "../domain/notification-filter.js";
-import { type Page, type PageStart, takePage } from "../domain/paging.js";
+import type { Page, PageStart } from "../domain/paging.js";
 import type { ServiceDependencies } from "./dependencies.js";
-import { inboxItems, readInbox, seenUpTo } from "./read-inbox.js";
+import { seenUpTo } from "./read-inbox.js";
 
 /** One page of a user's inbox and what headers and tokens are made of. */
 export interface InboxPage extends Page {
@@ -20,7 +21,9 @@ export interface InboxPage extends Page {
  * cursor but rolled up by the cursor the first page used, so every page of
  * one listing groups the same way and paging neither skips nor repeats a
  * notification. A filtered listing never moves the cursor, so all its pages
- * flag and group by the cursor as it is.
+ * flag and group by the cursor as it is. Only the segments the page needs
+ * are read: those that hold notifications of the page, or that its rollup
+ * groups could reach into (`pageFromNewest`, docs/storage.md).
  */
 export async function listInbox(
   deps: ServiceDependencies,
@@ -29,17 +32,31 @@ export async function listInbox(
   start: PageStart,
   pageSize: number,
 ): Promise<InboxPage> {
-  const snapshot = await readInbox(deps, username);
-  const { cursor } = snapshot;
-  const newest = snapshot.list.notifications[0];
+  const { inboxes, states, cursors } = deps.repositories;
+  const [inbox, state, cursor, rules] = await Promise.all([
+    inboxes.read(username),
+    states.read(username),
+    cursors.read(username),
+    deps.rules.get(),
+  ]);
   const firstPage = start.fromId === undefined;
   const movesCursor = isInboxView(filter);
-  const groupBy = firstPage || !movesCursor ? cursor?.value : cursor?.previous;
-  let inbox = inboxItems(snapshot, filter, groupBy);
-  if (!firstPage) inbox = inbox.map((item) => reflag(item, seenUpTo(cursor?.value)));
-  const page = takePage(inbox, start, pageSize);
+  const groupBy = seenUpTo(firstPage || !movesCursor ? cursor?.value : cursor?.previous);
+  const pageOf = (known: ReturnType<typeof inbox.known>) =>
+    pageFromNewest(known, groupBy, rules, start, pageSize, state, filter);
+  let page = pageOf(inbox.known());
+  while (page === undefined) {
+    const more = await inbox.extend();
+    const known = inbox.known();
+    page = pageOf(more ? known : { ...known, rest: undefined });
+  }
+  if (!firstPage) {
+    const flagBy = seenUpTo(cursor?.value);
+    page = { ...page, items: page.items.map((item) => reflag(item, flagBy)) };
+  }
+  const newest = await inbox.newest();
   if (movesCursor && firstPage && newest && needsMove(cursor, newest.id)) {
-    await deps.repositories.cursors.change(username, {
+    await cursors.change(username, {
       kind: "shown",
       newestId: newest.id,
       flaggedWith: cursor?.value ?? "",

@@ -30,7 +30,7 @@ import { inboxItemToProto, storedToProto } from "./to-proto.js";
 export function createNotificationService(
   deps: ServiceDependencies,
 ): Partial<ServiceImpl<typeof NotificationService>> {
-  const { lists, cursors } = deps.repositories;
+  const { inboxes, cursors } = deps.repositories;
   return {
     ...createStateMethods(deps),
 
@@ -48,7 +48,7 @@ export function createNotificationService(
         createdAt: deps.now(),
         properties: { ...req.properties },
       };
-      await lists.change(req.username, { kind: "add", notification });
+      await inboxes.change(req.username, { kind: "add", notification });
       // Published only once storage acknowledged it; bounded, never throws.
       await deps.events.publish(req.username, { kind: "created", notification });
       return { notification: storedToProto(notification) };
@@ -85,7 +85,7 @@ export function createNotificationService(
         // An id that is not a KSUID names no notification: nothing to remember.
         const ids = req.ids.filter(isKsuid);
         if (ids.length > 0) {
-          await lists.change(req.username, { kind: "delete", ids });
+          await inboxes.change(req.username, { kind: "delete", ids });
           await deps.events.publish(req.username, { kind: "deleted", ids });
         }
         return {};
@@ -95,7 +95,7 @@ export function createNotificationService(
       // after the mark (creates that race with it) survive.
       const upTo = deps.newId();
       await Promise.all([
-        lists.change(req.username, { kind: "clear", upTo }),
+        inboxes.change(req.username, { kind: "clear", upTo }),
         cursors.change(req.username, { kind: "remove" }),
       ]);
       await deps.events.publish(req.username, await readClearedEvent(deps, req.username, upTo));
@@ -116,7 +116,7 @@ async function readClearedEvent(
   upTo: string,
 ): Promise<InboxEvent> {
   try {
-    return clearedEvent(await deps.repositories.lists.read(username));
+    return clearedEvent((await deps.repositories.inboxes.read(username)).head);
   } catch (error) {
     // The delete-all was acknowledged; only its event is less exact.
     deps.onReadBackFailed(error);

@@ -21,15 +21,19 @@ export interface InboxSnapshot {
   readonly rules: RuleSet;
 }
 
-/** Reads the user's list, state and cursor (in parallel) and the rules. */
+/**
+ * Reads the user's whole inbox (its head, then every segment, in parallel),
+ * state and cursor (in parallel) and the rules. Pages read less
+ * (`listInbox`); counts and filters over the whole inbox need all of it.
+ */
 export async function readInbox(
   deps: ServiceDependencies,
   username: string,
   options?: CallOptions,
 ): Promise<InboxSnapshot> {
-  const { lists, states, cursors } = deps.repositories;
+  const { inboxes, states, cursors } = deps.repositories;
   const [list, state, cursor, rules] = await Promise.all([
-    lists.read(username, options),
+    inboxes.read(username, options).then((inbox) => inbox.all()),
     states.read(username, options),
     cursors.read(username, options),
     deps.rules.get(),

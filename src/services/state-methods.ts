@@ -77,13 +77,13 @@ export function createStateMethods(deps: ServiceDependencies): StateMethods {
           "up_to must be a notification id (a 27-character KSUID), or empty for the newest",
         );
       }
-      const { lists, cursors } = deps.repositories;
-      const [list, cursor] = await Promise.all([
-        lists.read(req.username),
+      const { inboxes, cursors } = deps.repositories;
+      const [inbox, cursor] = await Promise.all([
+        inboxes.read(req.username),
         cursors.read(req.username),
       ]);
       // Seen means shown: the cursor goes no further than the newest notification.
-      const newest = list.notifications[0]?.id ?? "";
+      const newest = (await inbox.newest())?.id ?? "";
       const upTo = req.upTo === "" || req.upTo > newest ? newest : req.upTo;
       const current = cursor?.value ?? "";
       if (upTo === "" || upTo <= current) return { cursor: current };
@@ -124,8 +124,9 @@ async function mark(
   value: boolean,
   target: Target,
 ): Promise<void> {
-  const { lists, states } = deps.repositories;
-  const list = await lists.read(username);
+  const { inboxes, states } = deps.repositories;
+  // What a mark may name, and what a mark for all covers: every notification, segments included.
+  const list = await (await inboxes.read(username)).all();
   const version = deps.newId();
   if (target.kind === "ids") {
     const listed = new Set(list.notifications.map((n) => n.id));

@@ -103,8 +103,12 @@ export function createStreamService(
         const read = new Set(list.notifications.map((n) => n.id));
         if (req.after !== "" && !resync) {
           const missed = [
-            ...replayEvents(list, req.after),
-            ...stateReplayEvents(list, snapshot.state, idBefore(req.after, replayMarginMs)),
+            ...replayEvents(list, list.notifications, req.after),
+            ...stateReplayEvents(
+              list.notifications,
+              snapshot.state,
+              idBefore(req.after, replayMarginMs),
+            ),
           ];
           for (const event of missed) yield toResponse(event, cursor, counts, snapshot.state);
         }

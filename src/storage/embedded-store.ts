@@ -1,5 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ClassicLevel } from "classic-level";
+import { LRUCache } from "lru-cache";
 import { EmbeddedObjectSchema } from "../gen/notification/storage/v1/records_pb.js";
 import { prepareDataDir } from "./data-dir.js";
 import { StorageUnavailableError } from "./errors.js";
@@ -19,11 +20,27 @@ interface StoredObject {
  *
  * Every write is synced to disk before it resolves, so an acknowledged write
  * survives a crash of the process or the machine.
+ *
+ * One process owns the directory (LevelDB's lock), so the objects read or
+ * written last are kept in memory, written through (lru-cache, 16 MiB of
+ * values): reading a hot key, and the version check of its next write, cost
+ * no LevelDB read.
  */
 export class EmbeddedStore implements KeyValueStore {
   // Writes to one key are serialized here too, so the version check and the
   // write are atomic even for callers that bypass group commit.
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly recent = new LRUCache<string, StoredObject>({
+    maxSize: 16 * 1024 * 1024,
+    sizeCalculation: (object) =>
+      Math.max(
+        1,
+        object.siblings.reduce((sum, value) => sum + value.byteLength, 0),
+      ),
+  });
+
+  // Writes and deletes so far: a read caches what it found only if none ended meanwhile.
+  private writes = 0;
 
   private constructor(private readonly db: ClassicLevel<string, Uint8Array>) {}
 
@@ -81,6 +98,8 @@ export class EmbeddedStore implements KeyValueStore {
       // A delete that has not seen the latest write loses to it, as in Riak.
       if (!current || !isCurrent(current, context)) return;
       await this.wrap(() => this.db.del(id, { sync: true }));
+      this.writes++;
+      this.recent.delete(id);
     });
   }
 
@@ -95,18 +114,26 @@ export class EmbeddedStore implements KeyValueStore {
   }
 
   private async load(id: string): Promise<StoredObject | undefined> {
+    const known = this.recent.get(id);
+    if (known) return known;
+    const writes = this.writes;
     const bytes = await this.wrap(() => this.db.get(id));
     if (bytes === undefined) return undefined;
     const record = fromBinary(EmbeddedObjectSchema, bytes);
-    return { version: record.version, siblings: record.siblings };
+    const object = { version: record.version, siblings: record.siblings };
+    // What a write or delete that ended meanwhile left must not be shadowed by this older read.
+    if (writes === this.writes) this.recent.set(id, object);
+    return object;
   }
 
-  private save(id: string, object: StoredObject): Promise<void> {
+  private async save(id: string, object: StoredObject): Promise<void> {
     const record = create(EmbeddedObjectSchema, {
       version: object.version,
       siblings: [...object.siblings],
     });
-    return this.wrap(() => this.db.put(id, toBinary(EmbeddedObjectSchema, record), { sync: true }));
+    await this.wrap(() => this.db.put(id, toBinary(EmbeddedObjectSchema, record), { sync: true }));
+    this.writes++;
+    this.recent.set(id, object);
   }
 
   private async wrap<T>(operation: () => Promise<T>): Promise<T> {

@@ -1,12 +1,14 @@
 /**
- * The buckets of the storage layout (contract §5, §7.6, §10): one object per
- * user in `notifications`, one cursor per user in `cursors`, one rule set in
- * `rules`, one read and archived state per user in `states`; one object per
- * user in `preferences` and in `digests` (digest state and lease), and the
- * digest schedule index in `digest-schedule`.
+ * The buckets of the storage layout (contract §5, §7.6, §10, docs/storage.md):
+ * one head per user in `notifications` and the user's sealed segments in
+ * `segments`, one cursor per user in `cursors`, one rule set in `rules`, one
+ * read and archived state per user in `states`; one object per user in
+ * `preferences` and in `digests` (digest state and lease), and the digest
+ * schedule index in `digest-schedule`.
  */
 export type BucketName =
   | "notifications"
+  | "segments"
   | "cursors"
   | "rules"
   | "states"
@@ -17,6 +19,7 @@ export type BucketName =
 /** Every bucket, for stores that prepare them at start-up. */
 export const bucketNames: readonly BucketName[] = [
   "notifications",
+  "segments",
   "cursors",
   "rules",
   "states",

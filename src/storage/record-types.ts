@@ -10,14 +10,10 @@ import {
   type DigestState,
   mergeDigestStates,
 } from "../domain/digest-state.js";
+import type { UpkeepOptions } from "../domain/head-upkeep.js";
+import { applyChanges, type InboxChange } from "../domain/inbox-changes.js";
+import { emptyHead, type InboxHead, mergeHeads } from "../domain/inbox-head.js";
 import { emptyState, type InboxState, mergeStates } from "../domain/inbox-state.js";
-import {
-  applyChanges,
-  emptyList,
-  type ListChange,
-  mergeLists,
-  type NotificationList,
-} from "../domain/notification-list.js";
 import {
   applyPreferenceChanges,
   mergePreferences,
@@ -33,24 +29,37 @@ import {
 import { applyStateChanges, type StateChange } from "../domain/state-changes.js";
 import { decodeCursor, encodeCursor } from "./cursor-codec.js";
 import { decodeDigestState, encodeDigestState } from "./digest-codec.js";
-import { decodeList, encodeList } from "./list-codec.js";
+import { decodeHead, encodeHead } from "./head-codec.js";
+import { headWriter } from "./head-writer.js";
 import { decodePreferences, encodePreferences } from "./preference-codec.js";
 import type { RecordType } from "./resolving-store.js";
 import { decodeRuleEntries, encodeRuleEntries } from "./rule-codec.js";
 import { decodeSlot, decodeWatermark, encodeSlot, encodeWatermark } from "./schedule-codec.js";
+import type { SegmentStore } from "./segment-store.js";
 import { decodeState, encodeState } from "./state-codec.js";
 
 // The storage layout (contract §5): which bucket and key holds what, and how
 // each record is encoded. Only the repositories use it.
 
-/** A user's notification list: bucket `notifications`, key = username. */
-export function notificationListType(retention: number): RecordType<NotificationList, ListChange> {
+/**
+ * The head of a user's inbox: bucket `notifications`, key = username; its
+ * sealed segments in bucket `segments` (docs/storage.md).
+ *
+ * @param newKey issues a unique segment key.
+ */
+export function inboxHeadType(
+  options: UpkeepOptions,
+  segments: SegmentStore,
+  newKey: () => string,
+): RecordType<InboxHead, InboxChange> {
+  const write = headWriter(segments, options, newKey);
   return {
     bucket: "notifications",
-    decode: decodeList,
-    encode: (_key, list) => encodeList(list),
-    merge: (siblings) => mergeLists(siblings, retention),
-    apply: (current, changes) => applyChanges(current ?? emptyList, changes, retention),
+    decode: decodeHead,
+    encode: (_key, head) => encodeHead(head),
+    merge: (siblings) => mergeHeads(siblings, options.retention),
+    apply: (current, changes) => applyChanges(current ?? emptyHead, changes, options.retention),
+    prepare: (key, current, next, changes) => write(key, current, next, changes),
     // A delete-all's mark is the newest id it read: what its read missed would survive it.
     readPurpose: (changes) =>
       changes.some((change) => change.kind === "clear") ? "complete" : "update",

@@ -1,7 +1,9 @@
 import type { Cursor, CursorChange } from "../domain/cursor.js";
 import type { DigestChange, DigestState } from "../domain/digest-state.js";
+import type { IdGenerator } from "../domain/ids.js";
+import type { InboxChange } from "../domain/inbox-changes.js";
+import { emptyHead } from "../domain/inbox-head.js";
 import { emptyState, type InboxState } from "../domain/inbox-state.js";
-import { emptyList, type ListChange, type NotificationList } from "../domain/notification-list.js";
 import type { PreferencesChange, UserPreferences } from "../domain/preferences.js";
 import type { RuleSet } from "../domain/rule.js";
 import { activeRules, type RuleWrite } from "../domain/rule-set.js";
@@ -11,8 +13,8 @@ import {
   cursorKey,
   cursorType,
   digestStateType,
+  inboxHeadType,
   inboxStateType,
-  notificationListType,
   preferencesType,
   ruleSetKey,
   ruleSetType,
@@ -20,23 +22,27 @@ import {
   watermarkType,
 } from "./record-types.js";
 import {
+  type AfterWriteFailureListener,
   type RepairFailureListener,
   ResolvingStore,
   type SiblingObserver,
 } from "./resolving-store.js";
 import { ScheduleIndex } from "./schedule-index.js";
+import { type MissingSegmentListener, SegmentStore } from "./segment-store.js";
+import { StoredInbox } from "./stored-inbox.js";
 
 /**
- * Users' notification lists. Each change is applied in a read-modify-write
- * that merges what concurrent writers left, batched with the changes queued
+ * Users' inboxes: a head per user and its sealed segments (docs/storage.md).
+ * Each change is applied in a read-modify-write of the head alone that
+ * merges what concurrent writers left, batched with the changes queued
  * meanwhile (group commit).
  */
-export interface ListRepository {
-  /** The user's list, merged; the empty list when nothing was stored. */
-  read(username: string, options?: CallOptions): Promise<NotificationList>;
-  /** Applies a change to the user's list; resolves once a write carrying it is acknowledged. */
-  change(username: string, change: ListChange): Promise<void>;
-  /** Writes made so far: far fewer than changes under load (for tests and metrics). */
+export interface InboxRepository {
+  /** The user's inbox as read now: the head merged, segments read as answers need them. */
+  read(username: string, options?: CallOptions): Promise<StoredInbox>;
+  /** Applies a change to the user's inbox; resolves once a write carrying it is acknowledged. */
+  change(username: string, change: InboxChange): Promise<void>;
+  /** Writes of heads made so far: far fewer than changes under load (for tests and metrics). */
   readonly batchCount: number;
 }
 
@@ -90,7 +96,7 @@ export interface DigestRepository {
 export interface Repositories {
   /** The store underneath (for tests and for closing it). */
   readonly store: KeyValueStore;
-  readonly lists: ListRepository;
+  readonly inboxes: InboxRepository;
   readonly cursors: CursorRepository;
   readonly states: StateRepository;
   readonly rules: RuleRepository;
@@ -106,19 +112,42 @@ export interface Repositories {
 export interface RepositoryOptions {
   /** Notifications kept per user (contract §4.2). */
   readonly retention: number;
+  /** Unsealed notifications a head holds at most before it seals its oldest half. */
+  readonly headLimit: number;
+  /** Stored bytes of segments kept decoded in memory. */
+  readonly segmentCacheBytes: number;
+  /** Issues the unique keys of new segments. */
+  readonly newId: IdGenerator;
   /** Told the sibling count of every read. Default: nobody. */
   readonly observeSiblings?: SiblingObserver;
   /** Told when a read repair fails (the reader is not). Default: nobody. */
   readonly onRepairFailed?: RepairFailureListener;
   /** Keys per hour of the digest schedule index. */
   readonly scheduleShards: number;
+  /** Told when deleting segments a head no longer references fails (nobody waits for it). Default: nobody. */
+  readonly onCleanupFailed?: AfterWriteFailureListener;
+  /** Told when a head references a segment storage does not hold. Default: nobody. */
+  readonly onSegmentMissing?: MissingSegmentListener;
 }
 
 /** Builds the repositories over a store. */
 export function createRepositories(store: KeyValueStore, options: RepositoryOptions): Repositories {
   const { retention, observeSiblings, onRepairFailed } = options;
-  const observers = { observeSiblings, onRepairFailed };
-  const lists = new ResolvingStore(store, notificationListType(retention), observers);
+  const observers = {
+    observeSiblings,
+    onRepairFailed,
+    onAfterWriteFailed: options.onCleanupFailed,
+  };
+  const segments = new SegmentStore(store, {
+    cacheBytes: options.segmentCacheBytes,
+    onMissing: options.onSegmentMissing,
+  });
+  const upkeep = { retention, headLimit: options.headLimit };
+  const heads = new ResolvingStore(
+    store,
+    inboxHeadType(upkeep, segments, options.newId),
+    observers,
+  );
   const cursors = new ResolvingStore(store, cursorType, observers);
   const states = new ResolvingStore(store, inboxStateType(retention), observers);
   const rules = new ResolvingStore(store, ruleSetType, observers);
@@ -128,11 +157,14 @@ export function createRepositories(store: KeyValueStore, options: RepositoryOpti
   const watermark = new ResolvingStore(store, watermarkType, observers);
   return {
     store,
-    lists: {
-      read: async (username, call) => (await lists.read(username, call)) ?? emptyList,
-      change: (username, change) => lists.change(username, change),
+    inboxes: {
+      async read(username, call) {
+        const head = (await heads.read(username, call)) ?? emptyHead;
+        return new StoredInbox(username, head, retention, segments, call);
+      },
+      change: (username, change) => heads.change(username, change),
       get batchCount() {
-        return lists.batchCount;
+        return heads.batchCount;
       },
     },
     cursors: {
@@ -158,7 +190,7 @@ export function createRepositories(store: KeyValueStore, options: RepositoryOpti
     schedule: new ScheduleIndex(slots, watermark, options.scheduleShards),
     async idle() {
       await Promise.all(
-        [lists, cursors, states, rules, preferences, digests, slots, watermark].map((s) =>
+        [heads, cursors, states, rules, preferences, digests, slots, watermark].map((s) =>
           s.idle(),
         ),
       );

@@ -19,10 +19,33 @@ export interface RecordType<V, C> {
   /** Applies queued changes in order; undefined deletes the key. */
   apply(current: V | undefined, changes: readonly C[]): V | undefined;
   /**
+   * What a write needs beyond `apply`, run between it and the put: storing
+   * other keys the value will reference (before the value, so that it never
+   * references what is not stored), and the value to write instead. Default:
+   * none; the value `apply` returned is written.
+   */
+  prepare?(
+    key: string,
+    current: V | undefined,
+    next: V,
+    changes: readonly C[],
+  ): Promise<PreparedWrite<V>>;
+  /**
    * How thorough the read before a batch of changes must be: `complete` when
    * a change must cover every copy of the value (a delete-all). Default: `update`.
    */
   readPurpose?(changes: readonly C[]): Exclude<ReadPurpose, "show">;
+}
+
+/** The value a write stores, and what to do once it is stored. */
+export interface PreparedWrite<V> {
+  readonly value: V;
+  /**
+   * Runs once the value is stored, after the callers were answered (such as
+   * deleting what the value no longer references); its failure is reported,
+   * not thrown. Default: nothing.
+   */
+  readonly afterWrite?: () => Promise<void>;
 }
 
 /** Told how many siblings each read found (for metrics). */
@@ -31,12 +54,17 @@ export type SiblingObserver = (bucket: BucketName, siblings: number) => void;
 /** Told that a read repair's write failed: nobody else is, since the read had answered. */
 export type RepairFailureListener = (bucket: BucketName, error: unknown) => void;
 
+/** Told that the work after a write (`PreparedWrite.afterWrite`) failed: nobody else is. */
+export type AfterWriteFailureListener = (bucket: BucketName, error: unknown) => void;
+
 /** What a {@link ResolvingStore} reports beyond its answers. */
 export interface ResolvingStoreObservers {
   /** Default: nobody. */
   readonly observeSiblings?: SiblingObserver | undefined;
   /** Default: nobody. */
   readonly onRepairFailed?: RepairFailureListener | undefined;
+  /** Default: nobody. */
+  readonly onAfterWriteFailed?: AfterWriteFailureListener | undefined;
 }
 
 /**
@@ -53,6 +81,9 @@ export class ResolvingStore<V, C> {
 
   private readonly observeSiblings: SiblingObserver;
   private readonly onRepairFailed: RepairFailureListener;
+  private readonly onAfterWriteFailed: AfterWriteFailureListener;
+  // Work after writes still running: idle() waits for it.
+  private readonly afterWrites = new Set<Promise<void>>();
 
   constructor(
     private readonly store: KeyValueStore,
@@ -62,6 +93,7 @@ export class ResolvingStore<V, C> {
     this.writer = new GroupCommitter((key, changes) => this.commit(key, changes));
     this.observeSiblings = observers.observeSiblings ?? (() => {});
     this.onRepairFailed = observers.onRepairFailed ?? (() => {});
+    this.onAfterWriteFailed = observers.onAfterWriteFailed ?? (() => {});
   }
 
   /** The resolved value of a key; undefined when absent. */
@@ -89,9 +121,10 @@ export class ResolvingStore<V, C> {
     return this.writer.batchCount;
   }
 
-  /** Resolves when no write is queued or running. */
-  idle(): Promise<void> {
-    return this.writer.idle();
+  /** Resolves when no write is queued or running, nor the work after one. */
+  async idle(): Promise<void> {
+    await this.writer.idle();
+    while (this.afterWrites.size > 0) await Promise.all(this.afterWrites);
   }
 
   private async commit(key: string, queued: readonly (C | undefined)[]): Promise<void> {
@@ -102,15 +135,27 @@ export class ResolvingStore<V, C> {
     const { values, context } = await this.store.get(this.type.bucket, key, { purpose });
     this.observeSiblings(this.type.bucket, values.length);
     const current = this.resolve(key, values);
-    const next = this.type.apply(current, changes);
+    let next = this.type.apply(current, changes);
     if (next === undefined) {
       this.recent.delete(key);
       if (context !== undefined) await this.store.delete(this.type.bucket, key, context);
       return;
     }
+    let afterWrite: (() => Promise<void>) | undefined;
+    if (this.type.prepare) {
+      ({ value: next, afterWrite } = await this.type.prepare(key, current, next, changes));
+    }
     const bytes = this.type.encode(key, next);
     await this.store.put(this.type.bucket, key, bytes, context);
     this.recent.set(key, bytes, next);
+    if (afterWrite) this.runAfterWrite(afterWrite);
+  }
+
+  private runAfterWrite(work: () => Promise<void>): void {
+    const running: Promise<void> = work()
+      .catch((error: unknown) => this.onAfterWriteFailed(this.type.bucket, error))
+      .finally(() => this.afterWrites.delete(running));
+    this.afterWrites.add(running);
   }
 
   /** Decodes and merges the siblings read, unless they are the one sibling seen last. */

@@ -63,6 +63,7 @@ const probe = { bucket: "notifications", key: "readiness probe" } as const;
 /** The content type Riak stores beside each bucket's values (contract §5). */
 const contentTypes: Readonly<Record<BucketName, string>> = {
   notifications: "application/x-protobuf",
+  segments: "application/x-protobuf",
   cursors: "application/json",
   rules: "application/x-protobuf",
   states: "application/x-protobuf",

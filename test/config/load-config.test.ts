@@ -213,6 +213,13 @@ describe("a bad config.yml", () => {
     ]);
   });
 
+  it("refuses a head limit that could not keep half of itself, or a cache of no bytes", () => {
+    expect(problems("storage:\n  head_limit: 1\n  segment_cache_bytes: 0\n")).toEqual([
+      'test.yml: storage.head_limit must be a number of notifications from 2 to 10000, in decimal digits (got "1")',
+      'test.yml: storage.segment_cache_bytes must be a whole number from 1 to 9007199254740991, in decimal digits (got "0")',
+    ]);
+  });
+
   it("refuses a timer longer than Node can wait, which would fire at once", () => {
     expect(problems("streams:\n  heartbeat_ms: 2147483648\n")).toEqual([
       'test.yml: streams.heartbeat_ms must be a time in ms from 1 to 2147483647, in decimal digits (got "2147483648")',

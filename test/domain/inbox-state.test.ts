@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildInbox } from "../../src/domain/inbox.js";
+import { emptyHead, mergeHeads } from "../../src/domain/inbox-head.js";
 import {
   effectiveState,
   emptyState,
@@ -16,7 +17,7 @@ import {
   type NotificationState,
   normalizeFilter,
 } from "../../src/domain/notification-filter.js";
-import { mergeLists, type NotificationList } from "../../src/domain/notification-list.js";
+import type { NotificationList } from "../../src/domain/notification-list.js";
 import {
   applyStateChanges,
   type ListFacts,
@@ -342,7 +343,10 @@ describe("a delete beats every state", () => {
         fc.array(listSibling, { minLength: 1, maxLength: 3 }),
         fc.array(sibling, { maxLength: 3 }),
         (lists, states) => {
-          const merged = mergeLists(lists, retention);
+          const merged = mergeHeads(
+            lists.map((list) => ({ ...emptyHead, ...list })),
+            retention,
+          );
           const state = mergeStates(states);
           for (const view of [inboxView, normalizeFilter({ ...inboxView, archived: true })]) {
             for (const item of buildInbox(

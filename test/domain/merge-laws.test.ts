@@ -1,67 +1,76 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Cursor, mergeCursors } from "../../src/domain/cursor.js";
-import {
-  applyChanges,
-  emptyList,
-  type ListChange,
-  mergeLists,
-  type NotificationList,
-} from "../../src/domain/notification-list.js";
+import type { InboxChange } from "../../src/domain/inbox-changes.js";
+import { emptyHead, type InboxHead, mergeHeads } from "../../src/domain/inbox-head.js";
 import type { Rule } from "../../src/domain/rule.js";
 import { mergeRuleEntries, type RuleEntries, type RuleEntry } from "../../src/domain/rule-set.js";
+import { rangesMeet } from "../../src/domain/segment-ref.js";
 import { stored } from "./fixtures.js";
+import { SegmentShelf } from "./inbox-simulator.js";
 
-// The merge laws of docs/riak.md ("Why this is safe"), over generated
-// siblings: any instance may merge any siblings in any order, any number of
-// times, and reach the same value, and what was deleted stays deleted. The
-// two bounded cases it names are stated as they hold: retention makes merges
-// in steps differ only in what aged out on the way, and a deletion holds
-// while the tombstones above the mark fit the bound. Ids come from a small
-// range so that siblings share many of them; an id always names the same
-// notification (ids are unique per create).
+// The merge laws of docs/storage.md ("Merging heads"), over generated
+// siblings of one inbox: any instance may merge any siblings in any order,
+// any number of times, and reach the same head and show the same
+// notifications, and what was deleted stays deleted. Siblings are written
+// as instances write them: from one shared history, each with changes of its
+// own, over one store of segments, with a small head limit and retention so
+// that they seal, compact, merge overlapping segments and age out, and a
+// sibling's write deletes segments the others still reference. The bounded
+// case of docs/riak.md is stated as it holds: a deletion holds while the
+// tombstones above the mark fit the bound. Ids come from a small range so
+// that siblings share many of them; an id always names the same notification.
 
-const runs = { numRuns: 1000 };
-const id = fc.integer({ min: 1, max: 24 }).map((n) => String(n).padStart(2, "0"));
-const retention = fc.integer({ min: 1, max: 6 });
+const runs = { numRuns: 300 };
+const id = fc.integer({ min: 1, max: 60 }).map((n) => String(n).padStart(2, "0"));
+const settings = fc.record({
+  retention: fc.integer({ min: 3, max: 14 }),
+  headLimit: fc.integer({ min: 2, max: 6 }),
+});
 
-const change: fc.Arbitrary<ListChange> = fc.oneof(
-  { weight: 6, arbitrary: id.map((i) => ({ kind: "add" as const, notification: stored(i) })) },
+const change: fc.Arbitrary<InboxChange> = fc.oneof(
+  { weight: 8, arbitrary: id.map((i) => ({ kind: "add" as const, notification: stored(i) })) },
   {
-    weight: 3,
+    weight: 2,
     arbitrary: fc
-      .array(id, { minLength: 1, maxLength: 4 })
+      .array(id, { minLength: 1, maxLength: 3 })
       .map((ids) => ({ kind: "delete" as const, ids })),
   },
   { weight: 1, arbitrary: id.map((upTo) => ({ kind: "clear" as const, upTo })) },
 );
-const changes = fc.array(change, { maxLength: 12 });
+const changes = (max: number) => fc.array(change, { maxLength: max });
 
-/** A sibling as the service writes it: a shared history, then changes of its own. */
-const written = (keep: number): fc.Arbitrary<NotificationList> =>
-  fc
-    .tuple(changes, changes)
-    .map(([shared, own]) => applyChanges(applyChanges(emptyList, shared, keep), own, keep));
+interface Case {
+  readonly shelf: SegmentShelf;
+  readonly retention: number;
+  readonly siblings: readonly [InboxHead, InboxHead, InboxHead];
+  /** Every id any write added. */
+  readonly added: ReadonlySet<string>;
+}
 
-/** A sibling as decoded, not normalized (the predecessor kept deleted notifications). */
-const decoded: fc.Arbitrary<NotificationList> = fc.record({
-  notifications: fc.uniqueArray(id, { maxLength: 8 }).map((ids) => ids.map((i) => stored(i))),
-  deletedIds: fc.uniqueArray(id, { maxLength: 6 }).map((ids) => new Set(ids)),
-  clearedUpTo: fc.option(id, { nil: "" }),
-});
+/** Three siblings written from one shared history over one store of segments. */
+const siblings: fc.Arbitrary<Case> = fc
+  .tuple(settings, changes(40), changes(20), changes(20), changes(20))
+  .map(([options, shared, ...own]) => {
+    const shelf = new SegmentShelf();
+    const base = shelf.build(shared, options);
+    const [a, b, c] = own.map((mine) => shelf.build(mine, options, base)) as [
+      InboxHead,
+      InboxHead,
+      InboxHead,
+    ];
+    const added = new Set(
+      [shared, ...own].flat().flatMap((ch) => (ch.kind === "add" ? [ch.notification.id] : [])),
+    );
+    return { shelf, retention: options.retention, siblings: [a, b, c], added };
+  });
 
-const sibling = (keep: number) => fc.oneof({ weight: 3, arbitrary: written(keep) }, decoded);
-
-/** Retention and three siblings. */
-const three = retention.chain((keep) =>
-  fc.tuple(fc.constant(keep), sibling(keep), sibling(keep), sibling(keep)),
-);
-
-/** A list as compared: its ids newest first, its tombstones sorted, its mark. */
-const plain = (list: NotificationList) => ({
-  ids: list.notifications.map((n) => n.id),
-  deleted: [...list.deletedIds].sort(),
-  mark: list.clearedUpTo,
+/** A head as compared: its notifications, tombstones, marks and references. */
+const plain = (head: InboxHead) => ({
+  ids: head.notifications.map((n) => n.id),
+  deleted: [...head.deletedIds].sort(),
+  marks: [head.clearedUpTo, head.agedOutUpTo],
+  segments: head.segments.map((ref) => [ref.key, ref.agedOut]),
 });
 
 /** The orders of three siblings other than `a, b, c`. */
@@ -74,8 +83,8 @@ const otherOrders = <T>(a: T, b: T, c: T): T[][] => [
 ];
 
 /** Every way of merging three siblings: at once, and two then the third. */
-function groupings(keep: number, a: NotificationList, b: NotificationList, c: NotificationList) {
-  const merge = (...siblings: NotificationList[]) => mergeLists(siblings, keep);
+function groupings({ retention, siblings: [a, b, c] }: Case) {
+  const merge = (...heads: InboxHead[]) => mergeHeads(heads, retention);
   return {
     flat: merge(a, b, c),
     left: merge(merge(a, b), c),
@@ -84,28 +93,29 @@ function groupings(keep: number, a: NotificationList, b: NotificationList, c: No
   };
 }
 
-/** Ids a sibling says are deleted: its tombstones, and everything at or below its mark. */
-const deletedBy = (siblings: readonly NotificationList[], listed: string) =>
-  siblings.some((s) => s.deletedIds.has(listed) || listed <= s.clearedUpTo);
+/** Ids a sibling says are deleted: its tombstones, and everything at or below its delete-all mark. */
+const deletedBy = (heads: readonly InboxHead[], listed: string) =>
+  heads.some((h) => h.deletedIds.has(listed) || listed <= h.clearedUpTo);
 
-/**
- * True when the siblings hold at most `keep` tombstones above the greatest
- * mark between them: within the documented bound (docs/riak.md, "Tombstones
- * are bounded"), beyond which the oldest deletions are forgotten.
- */
-function tombstonesKept(keep: number, siblings: readonly NotificationList[]): boolean {
-  const mark = siblings.map((s) => s.clearedUpTo).reduce((x, y) => (x > y ? x : y), "");
-  const tombstones = new Set(siblings.flatMap((s) => [...s.deletedIds]));
-  return [...tombstones].filter((t) => t > mark).length <= keep;
+/** True when the siblings hold at most `limit` tombstones above the greatest mark between them. */
+function tombstonesKept(limit: number, heads: readonly InboxHead[]): boolean {
+  const floor = heads
+    .flatMap((h) => [h.clearedUpTo, h.agedOutUpTo])
+    .reduce((x, y) => (x > y ? x : y), "");
+  const tombstones = new Set(heads.flatMap((h) => [...h.deletedIds]));
+  return [...tombstones].filter((t) => t > floor).length <= limit;
 }
 
-describe("mergeLists", () => {
-  it("is commutative", () => {
+describe("mergeHeads with segments", () => {
+  it("is commutative: heads and what they show", () => {
     fc.assert(
-      fc.property(three, ([keep, a, b, c]) => {
-        const abc = plain(mergeLists([a, b, c], keep));
+      fc.property(siblings, (t) => {
+        const [a, b, c] = t.siblings;
+        const abc = mergeHeads([a, b, c], t.retention);
         for (const order of otherOrders(a, b, c)) {
-          expect(plain(mergeLists(order, keep))).toEqual(abc);
+          const merged = mergeHeads(order, t.retention);
+          expect(plain(merged)).toEqual(plain(abc));
+          expect(t.shelf.shown(merged, t.retention)).toEqual(t.shelf.shown(abc, t.retention));
         }
       }),
       runs,
@@ -114,45 +124,69 @@ describe("mergeLists", () => {
 
   it("is idempotent: a sibling twice is the sibling once, and a merge merges to itself", () => {
     fc.assert(
-      fc.property(three, ([keep, a, b]) => {
-        expect(plain(mergeLists([a, a, b, a], keep))).toEqual(plain(mergeLists([a, b], keep)));
-        const merged = mergeLists([a, b], keep);
-        expect(plain(mergeLists([merged], keep))).toEqual(plain(merged));
-        expect(plain(mergeLists([merged, a, b], keep))).toEqual(plain(merged));
+      fc.property(siblings, ({ retention, siblings: [a, b] }) => {
+        const merged = mergeHeads([a, b], retention);
+        expect(plain(mergeHeads([a, a, b, a], retention))).toEqual(plain(merged));
+        expect(plain(mergeHeads([merged], retention))).toEqual(plain(merged));
+        expect(plain(mergeHeads([merged, a, b], retention))).toEqual(plain(merged));
       }),
       runs,
     );
   });
 
-  it("is associative while retention does not bind", () => {
+  it("is associative while the tombstones fit their bound: heads and what they show", () => {
     fc.assert(
-      fc.property(three, ([keep, a, b, c]) => {
-        const ids = new Set([a, b, c].flatMap((s) => s.notifications.map((n) => n.id)));
-        fc.pre(ids.size <= keep && tombstonesKept(keep, [a, b, c]));
-        const { flat, ...nested } = groupings(keep, a, b, c);
-        for (const merged of Object.values(nested)) expect(plain(merged)).toEqual(plain(flat));
+      fc.property(siblings, (t) => {
+        fc.pre(tombstonesKept(t.retention, t.siblings));
+        const { flat, ...nested } = groupings(t);
+        for (const merged of Object.values(nested)) {
+          expect(plain(merged)).toEqual(plain(flat));
+          expect(t.shelf.shown(merged, t.retention)).toEqual(t.shelf.shown(flat, t.retention));
+        }
       }),
       runs,
     );
   });
 
-  it("under retention, groupings differ only in what aged out on the way", () => {
+  it("never shows an id at or below a delete-all mark, nor one deleted while tombstones fit", () => {
+    let overlapping = 0;
     fc.assert(
-      fc.property(three, ([keep, a, b, c]) => {
-        const siblings = [a, b, c];
-        fc.pre(tombstonesKept(keep, siblings));
-        const known = new Set(siblings.flatMap((s) => s.notifications.map((n) => n.id)));
-        const live = [...known].filter((k) => !deletedBy(siblings, k));
-        const all = groupings(keep, a, b, c);
-        for (const merged of Object.values(all)) {
-          // Tombstones and the mark agree exactly.
-          expect(plain(merged).deleted).toEqual(plain(all.flat).deleted);
-          expect(merged.clearedUpTo).toBe(all.flat.clearedUpTo);
-          const ids = merged.notifications.map((n) => n.id);
-          for (const listed of ids) expect(live).toContain(listed);
-          // A live notification left out aged out: `keep` newer ones existed.
-          for (const missing of live.filter((l) => !ids.includes(l))) {
-            expect([...known].filter((k) => k > missing).length).toBeGreaterThanOrEqual(keep);
+      fc.property(siblings, (t) => {
+        const refs = t.siblings.flatMap((h) => h.segments);
+        if (
+          refs.some((x, i) => refs.some((y, j) => i !== j && x.key !== y.key && rangesMeet(x, y)))
+        ) {
+          overlapping++;
+        }
+        const kept = tombstonesKept(t.retention, t.siblings);
+        for (const merged of Object.values(groupings(t))) {
+          const shown = t.shelf.shown(merged, t.retention);
+          expect(new Set(shown).size).toBe(shown.length);
+          for (const listed of shown) {
+            expect(t.added.has(listed)).toBe(true);
+            if (kept) expect(deletedBy(t.siblings, listed)).toBe(false);
+            else expect(t.siblings.some((h) => listed <= h.clearedUpTo)).toBe(false);
+          }
+        }
+      }),
+      runs,
+    );
+    // The siblings' segments overlapped in many runs: concurrent seals were exercised.
+    expect(overlapping).toBeGreaterThan(runs.numRuns / 10);
+  });
+
+  it("loses nothing live but what aged out: a live id not shown has `retention` newer ones", () => {
+    fc.assert(
+      fc.property(siblings, (t) => {
+        const live = [...t.added].filter(
+          (added) => !t.shelf.tombstonedEver.has(added) && !deletedBy(t.siblings, added),
+        );
+        for (const merged of Object.values(groupings(t))) {
+          const shown = new Set(t.shelf.shown(merged, t.retention));
+          for (const missing of live.filter((l) => !shown.has(l))) {
+            expect([...t.added].filter((k) => k > missing).length).toBeGreaterThanOrEqual(
+              t.retention,
+            );
           }
         }
       }),
@@ -160,36 +194,19 @@ describe("mergeLists", () => {
     );
   });
 
-  it("never brings back an id at or below any sibling's delete-all mark", () => {
+  it("a head a write left reads back as itself (what the recent-values cache relies on)", () => {
     fc.assert(
-      fc.property(three, ([keep, a, b, c]) => {
-        const mark = [a, b, c].map((s) => s.clearedUpTo).reduce((x, y) => (x > y ? x : y));
-        for (const merged of Object.values(groupings(keep, a, b, c))) {
-          for (const n of merged.notifications) expect(n.id > mark).toBe(true);
-        }
+      fc.property(siblings, ({ retention, siblings: [written] }) => {
+        expect(plain(mergeHeads([written], retention))).toEqual(plain(written));
       }),
       runs,
     );
   });
 
-  it("never brings back a deleted id while at most `retention` tombstones are above the mark", () => {
+  it("the empty head is the identity", () => {
     fc.assert(
-      fc.property(three, ([keep, a, b, c]) => {
-        const siblings = [a, b, c];
-        fc.pre(tombstonesKept(keep, siblings));
-        for (const merged of Object.values(groupings(keep, a, b, c))) {
-          for (const n of merged.notifications) expect(deletedBy(siblings, n.id)).toBe(false);
-        }
-      }),
-      runs,
-    );
-  });
-
-  it("a list a change wrote reads back as itself (what the recent-values cache relies on)", () => {
-    fc.assert(
-      fc.property(retention, changes, changes, (keep, before, after) => {
-        const written = applyChanges(applyChanges(emptyList, before, keep), after, keep);
-        expect(plain(mergeLists([written], keep))).toEqual(plain(written));
+      fc.property(siblings, ({ retention, siblings: [a] }) => {
+        expect(plain(mergeHeads([a, emptyHead], retention))).toEqual(plain(a));
       }),
       runs,
     );

@@ -106,7 +106,9 @@ describe("a store instance over three nodes", () => {
     const message = (refused as Error).message;
     expect(message).toMatch(/^no Riak node answered \(tried .+\): connection refused$/);
     for (const node of cluster.nodes) expect(message).toContain(node.address);
-    await expect(instance.repos.lists.read("ida")).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(instance.repos.inboxes.read("ida")).rejects.toBeInstanceOf(
+      StorageUnavailableError,
+    );
     // Once every breaker is open, calls fail without touching the network.
     await vi.waitFor(
       async () => {

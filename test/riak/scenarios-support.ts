@@ -14,7 +14,12 @@ import {
   type RiakKeyValueStore,
   type RiakOptions,
 } from "../../src/storage/riak-store.js";
-import { defaultBucketType, testAppOptions, testRiakOptions } from "../support/module-options.js";
+import {
+  defaultBucketType,
+  testAppOptions,
+  testRepositoryOptions,
+  testRiakOptions,
+} from "../support/module-options.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 
 /** The bucket type every scenario stores in. */
@@ -27,7 +32,7 @@ export interface Instance {
   readonly store: HoldableStore;
   readonly repos: Repositories;
   readonly newId: IdGenerator;
-  /** The sibling count of every read this instance made, in order. */
+  /** The sibling count of every read of an inbox head this instance made, in order. */
   readonly siblingsSeen: number[];
 }
 
@@ -35,6 +40,8 @@ export interface Instance {
 export interface InstanceOptions extends Partial<Omit<RiakOptions, "nodes">> {
   /** Notifications kept per user. Default: the service's. */
   readonly retention?: number;
+  /** Unsealed notifications a head holds at most. Default: the service's. */
+  readonly headLimit?: number;
 }
 
 /** Starts clusters and instances, and stops them after each test. */
@@ -61,16 +68,21 @@ export function useScenarios(): Scenarios {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   const openInstance: Scenarios["openInstance"] = async (nodes, options = {}) => {
-    const { retention = testAppOptions().retention, ...riakOptions } = options;
+    const { retention = testAppOptions().retention, headLimit, ...riakOptions } = options;
     const riak = await createRiakStore(testRiakOptions(nodes, riakOptions));
     cleanups.push(() => riak.close());
     const store = new HoldableStore(riak);
     const siblingsSeen: number[] = [];
-    const repos = createRepositories(store, {
-      retention,
-      scheduleShards: testAppOptions().scheduleShards,
-      observeSiblings: (_bucket, count) => siblingsSeen.push(count),
-    });
+    const repos = createRepositories(
+      store,
+      testRepositoryOptions({
+        retention,
+        ...(headLimit !== undefined && { headLimit }),
+        observeSiblings: (bucket, count) => {
+          if (bucket === "notifications") siblingsSeen.push(count);
+        },
+      }),
+    );
     // Queued writes finish before the store closes (cleanups run in reverse).
     cleanups.push(() => repos.idle());
     return { riak, store, repos, newId: createIdGenerator(), siblingsSeen };
@@ -105,14 +117,14 @@ export function notification(id: string, category = "like"): StoredNotification 
 /** Creates a notification with the instance's next id; resolves to the id once acknowledged. */
 export async function create(instance: Instance, username: string): Promise<string> {
   const id = instance.newId();
-  await instance.repos.lists.change(username, { kind: "add", notification: notification(id) });
+  await instance.repos.inboxes.change(username, { kind: "add", notification: notification(id) });
   return id;
 }
 
-/** The ids in a user's list as read (and merged) by the instance, newest first. */
+/** The ids in a user's inbox as read (and merged) by the instance, newest first, segments included. */
 export async function listedIds(instance: Instance, username: string): Promise<string[]> {
-  const list = await instance.repos.lists.read(username);
-  return (list?.notifications ?? []).map((n) => n.id);
+  const inbox = await instance.repos.inboxes.read(username);
+  return (await inbox.newerThan("")).map((n) => n.id);
 }
 
 /** Ids sorted newest first, as lists hold them. */

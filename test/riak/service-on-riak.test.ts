@@ -4,7 +4,7 @@ import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  NotificationListRecordSchema,
+  InboxHeadRecordSchema,
   RuleSetRecordSchema,
 } from "../../src/gen/notification/storage/v1/records_pb.js";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
@@ -174,7 +174,8 @@ describe("two service instances on a 3-node Riak test cluster", () => {
         expect(siblings).toHaveLength(1);
         return siblings[0]?.value ?? new Uint8Array();
       };
-      const list = fromBinary(NotificationListRecordSchema, await read("notifications", username));
+      const list = fromBinary(InboxHeadRecordSchema, await read("notifications", username));
+      expect(list.segments).toEqual([]);
       expect(list.notifications.map((n) => [n.id, n.category, n.message, n.properties])).toEqual([
         [id, "mention", "hello", { post_id: "7" }],
       ]);
@@ -187,10 +188,7 @@ describe("two service instances on a 3-node Riak test cluster", () => {
 
       // A delete-all leaves a mark in the object and removes the cursor key.
       await two.notifications.deleteNotifications({ username, all: true });
-      const cleared = fromBinary(
-        NotificationListRecordSchema,
-        await read("notifications", username),
-      );
+      const cleared = fromBinary(InboxHeadRecordSchema, await read("notifications", username));
       expect(cleared.notifications).toEqual([]);
       expect(cleared.clearedUpTo).toBe(id);
       const gone = await client.get("cursors", `${username}-notifications`, { type: bucketType });

@@ -111,7 +111,9 @@ export function appTarget(t: TestApp): Target {
     notifications: t.notifications,
     rules: t.rules,
     storedIds: async (username) =>
-      (await t.app.deps.repositories.lists.read(username)).notifications.map((n) => n.id),
+      (await (await t.app.deps.repositories.inboxes.read(username)).all()).notifications.map(
+        (n) => n.id,
+      ),
   };
 }
 

@@ -55,7 +55,7 @@ describe.each(storeKinds)("%s store", (kind) => {
     });
 
     it("100 concurrent creates for one user all land, in far fewer writes (group commit)", async () => {
-      const writesBefore = t.app.deps.repositories.lists.batchCount;
+      const writesBefore = t.app.deps.repositories.inboxes.batchCount;
       const created = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
           t.notifications.createNotification({
@@ -69,7 +69,7 @@ describe.each(storeKinds)("%s store", (kind) => {
       expect(new Set(listed.notifications.map((n) => n.id))).toEqual(
         new Set(created.map((c) => c.notification?.id)),
       );
-      expect(t.app.deps.repositories.lists.batchCount - writesBefore).toBeLessThan(100);
+      expect(t.app.deps.repositories.inboxes.batchCount - writesBefore).toBeLessThan(100);
     });
 
     it("keeps the newest `retention` notifications", async () => {

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { defaultConfig } from "../../src/config/config-schema.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
 import { ForwardingStore } from "../../src/storage/forwarding-store.js";
 import type { BucketName, CallOptions } from "../../src/storage/key-value-store.js";
 import { createRepositories } from "../../src/storage/repositories.js";
 import { stored } from "../domain/fixtures.js";
+import { testRepositoryOptions } from "../support/module-options.js";
 
 /** A store whose puts fail while `failPuts` is set. */
 class FailingPuts extends ForwardingStore {
@@ -39,27 +39,26 @@ describe("read repair", () => {
 
   it("that fails leaves the read answered and tells the listener", async () => {
     const failures: [BucketName, unknown][] = [];
-    const repos = createRepositories(store, {
-      retention: defaultConfig.storage.retention,
-      scheduleShards: defaultConfig.digest.schedule_shards,
-      onRepairFailed: (bucket, error) => failures.push([bucket, error]),
-    });
-    await repos.lists.change("ann", { kind: "add", notification: stored("2") });
+    const repos = createRepositories(
+      store,
+      testRepositoryOptions({ onRepairFailed: (bucket, error) => failures.push([bucket, error]) }),
+    );
+    await repos.inboxes.change("ann", { kind: "add", notification: stored("2") });
     // A stale writer's sibling beside it.
     const { values } = await store.get("notifications", "ann");
     await store.put("notifications", "ann", values[0] ?? new Uint8Array(), undefined);
     expect((await store.get("notifications", "ann")).values).toHaveLength(2);
 
     store.failPuts = true;
-    const list = await repos.lists.read("ann");
-    expect(list.notifications.map((n) => n.id)).toEqual(["2"]);
+    const inbox = await repos.inboxes.read("ann");
+    expect(inbox.known().notifications.map((n) => n.id)).toEqual(["2"]);
     await repos.idle();
     expect(failures).toEqual([["notifications", new Error("put refused")]]);
     expect((await store.get("notifications", "ann")).values).toHaveLength(2);
 
     // The next repair succeeds and collapses the siblings.
     store.failPuts = false;
-    await repos.lists.read("ann");
+    await repos.inboxes.read("ann");
     await repos.idle();
     expect((await store.get("notifications", "ann")).values).toHaveLength(1);
     expect(failures).toHaveLength(1);

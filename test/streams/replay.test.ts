@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { StoredNotification } from "../../src/domain/notification.js";
-import type { NotificationList } from "../../src/domain/notification-list.js";
 import { clearedEvent, replayEvents } from "../../src/streams/replay.js";
 
 const n = (id: string): StoredNotification => ({
@@ -10,15 +9,14 @@ const n = (id: string): StoredNotification => ({
   createdAt: 0,
   properties: {},
 });
-const list = (ids: string[], deleted: string[] = [], clearedUpTo = ""): NotificationList => ({
-  notifications: ids.map(n),
+const head = (deleted: string[] = [], clearedUpTo = "") => ({
   deletedIds: new Set(deleted),
   clearedUpTo,
 });
 
 describe("replayEvents", () => {
   it("replays the notifications newer than after, oldest first", () => {
-    const events = replayEvents(list(["e", "d", "c", "b"]), "c");
+    const events = replayEvents(head(), ["e", "d", "c", "b"].map(n), "c");
     expect(events).toEqual([
       { kind: "created", notification: n("d") },
       { kind: "created", notification: n("e") },
@@ -26,7 +24,7 @@ describe("replayEvents", () => {
   });
 
   it("starts with the delete-all mark, then the tombstones the client may hold", () => {
-    const events = replayEvents(list(["f"], ["d", "b", "e"], "a"), "d");
+    const events = replayEvents(head(["d", "b", "e"], "a"), [n("f")], "d");
     expect(events).toEqual([
       { kind: "cleared", upTo: "a", ids: [] },
       { kind: "deleted", ids: ["b", "d"] },
@@ -35,13 +33,13 @@ describe("replayEvents", () => {
   });
 
   it("is empty when nothing happened after after", () => {
-    expect(replayEvents(list(["c", "b"]), "c")).toEqual([]);
+    expect(replayEvents(head(), ["c", "b"].map(n), "c")).toEqual([]);
   });
 });
 
 describe("clearedEvent", () => {
   it("carries the mark and the tombstones above it", () => {
-    expect(clearedEvent(list(["z"], ["m", "q", "p"], "n"))).toEqual({
+    expect(clearedEvent(head(["m", "q", "p"], "n"))).toEqual({
       kind: "cleared",
       upTo: "n",
       ids: ["p", "q"],

@@ -3,6 +3,7 @@
 // own mapping. Tests that build modules directly take their options here,
 // changing only what they test, so no test holds a default of its own.
 import { defaultConfig } from "../../src/config/config-schema.js";
+import { createIdGenerator } from "../../src/domain/ids.js";
 import type { StoreProbeOptions } from "../../src/observability/store-probe.js";
 import type { RiakNodeAddress } from "../../src/riak/client.js";
 import type { RiakClusterOptions } from "../../src/riak/cluster.js";
@@ -14,6 +15,7 @@ import {
   riakOptions,
   storeProbeOptions,
 } from "../../src/service.js";
+import type { RepositoryOptions } from "../../src/storage/repositories.js";
 import type { RiakOptions } from "../../src/storage/riak-store.js";
 import { LocalEventBus } from "../../src/streams/local-event-bus.js";
 import type { RedisEventBusOptions } from "../../src/streams/redis-event-bus.js";
@@ -28,6 +30,21 @@ export function testAppOptions(overrides: Partial<AppOptions> = {}): AppOptions 
     unsubscribeTokens: undefined,
     events: new LocalEventBus(),
     now: Date.now,
+    ...overrides,
+  };
+}
+
+/** The repositories' options: defaults, a new id generator, then `overrides`. */
+export function testRepositoryOptions(
+  overrides: Partial<RepositoryOptions> = {},
+): RepositoryOptions {
+  const { retention, headLimit, segmentCacheBytes, scheduleShards } = appOptions(defaultConfig);
+  return {
+    retention,
+    headLimit,
+    segmentCacheBytes,
+    scheduleShards,
+    newId: createIdGenerator(),
     ...overrides,
   };
 }

@@ -2,9 +2,11 @@
 // @generated from file notification/storage/v1/records.proto (package notification.storage.v1, syntax proto3)
 /* eslint-disable */
 
-// What the service stores, as opposed to what it serves. Field numbers 1, 2
-// and 5 of the list records match the predecessor's NotificationListPB, so its
-// stored values decode.
+// What the service stores, as opposed to what it serves (docs/storage.md).
+// Field numbers 1, 2 and 5 of the head's notification records match the
+// predecessor's NotificationListPB, and fields 1 to 3 of the head are those
+// of the single object per user that came before segments, so values of
+// both layouts decode as a head (with no segments).
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -14,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/storage/v1/records.proto.
  */
 export const file_notification_storage_v1_records: GenFile = /*@__PURE__*/
-  fileDesc("CiVub3RpZmljYXRpb24vc3RvcmFnZS92MS9yZWNvcmRzLnByb3RvEhdub3RpZmljYXRpb24uc3RvcmFnZS52MSLbAQoSTm90aWZpY2F0aW9uUmVjb3JkEgoKAmlkGAEgASgJEhAKCGNhdGVnb3J5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoAxJPCgpwcm9wZXJ0aWVzGAUgAygLMjsubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKIAQoWTm90aWZpY2F0aW9uTGlzdFJlY29yZBJCCg1ub3RpZmljYXRpb25zGAEgAygLMisubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkEhMKC2RlbGV0ZWRfaWRzGAIgAygJEhUKDWNsZWFyZWRfdXBfdG8YAyABKAkikAEKClJ1bGVSZWNvcmQSDwoHdmVyc2lvbhgBIAEoCRIPCgdkZWxldGVkGAIgASgIEhUKCG1heF9zaXplGAMgASgFSACIAQESGQoMbWF4X2R1cmF0aW9uGAQgASgJSAGIAQESEAoIbWF0Y2hfb24YBSABKAlCCwoJX21heF9zaXplQg8KDV9tYXhfZHVyYXRpb24ipAEKDVJ1bGVTZXRSZWNvcmQSQAoFcnVsZXMYASADKAsyMS5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlU2V0UmVjb3JkLlJ1bGVzRW50cnkaUQoKUnVsZXNFbnRyeRILCgNrZXkYASABKAkSMgoFdmFsdWUYAiABKAsyIy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlUmVjb3JkOgI4ASIzCg5FbWJlZGRlZE9iamVjdBIPCgd2ZXJzaW9uGAEgASgEEhAKCHNpYmxpbmdzGAIgAygMIjEKD1N0YXRlTWFya1JlY29yZBINCgV2YWx1ZRgBIAEoCBIPCgd2ZXJzaW9uGAIgASgJIpkBChdOb3RpZmljYXRpb25TdGF0ZVJlY29yZBIKCgJpZBgBIAEoCRI2CgRyZWFkGAIgASgLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU3RhdGVNYXJrUmVjb3JkEjoKCGFyY2hpdmVkGAMgASgLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU3RhdGVNYXJrUmVjb3JkIsoBChFTdGF0ZUZpbHRlclJlY29yZBISCgpjYXRlZ29yaWVzGAEgAygJEgwKBHJlYWQYAiABKAUSEAoIYXJjaGl2ZWQYAyABKAgSTgoKcHJvcGVydGllcxgEIAMoCzI6Lm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlN0YXRlRmlsdGVyUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJtCg9XYXRlcm1hcmtSZWNvcmQSDQoFdXBfdG8YASABKAkSDwoHdmVyc2lvbhgCIAEoCRI6CgZmaWx0ZXIYAyABKAsyKi5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5TdGF0ZUZpbHRlclJlY29yZCLXAQoQSW5ib3hTdGF0ZVJlY29yZBJHCg1ub3RpZmljYXRpb25zGAEgAygLMjAubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uU3RhdGVSZWNvcmQSOgoIcmVhZF9hbGwYAiADKAsyKC5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5XYXRlcm1hcmtSZWNvcmQSPgoMYXJjaGl2ZWRfYWxsGAMgAygLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuV2F0ZXJtYXJrUmVjb3JkYgZwcm90bzM");
+  fileDesc("CiVub3RpZmljYXRpb24vc3RvcmFnZS92MS9yZWNvcmRzLnByb3RvEhdub3RpZmljYXRpb24uc3RvcmFnZS52MSLbAQoSTm90aWZpY2F0aW9uUmVjb3JkEgoKAmlkGAEgASgJEhAKCGNhdGVnb3J5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoAxJPCgpwcm9wZXJ0aWVzGAUgAygLMjsubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLWAQoPSW5ib3hIZWFkUmVjb3JkEkIKDW5vdGlmaWNhdGlvbnMYASADKAsyKy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5Ob3RpZmljYXRpb25SZWNvcmQSEwoLZGVsZXRlZF9pZHMYAiADKAkSFQoNY2xlYXJlZF91cF90bxgDIAEoCRI7CghzZWdtZW50cxgEIAMoCzIpLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlNlZ21lbnRSZWZSZWNvcmQSFgoOYWdlZF9vdXRfdXBfdG8YBSABKAkitwEKEFNlZ21lbnRSZWZSZWNvcmQSCwoDa2V5GAEgASgJEg0KBWxldmVsGAIgASgNEg0KBWNvdW50GAMgASgNEhEKCW5ld2VzdF9pZBgEIAEoCRIRCglvbGRlc3RfaWQYBSABKAkSFgoObWF4X2NyZWF0ZWRfYXQYBiABKAMSFgoObWluX2NyZWF0ZWRfYXQYByABKAMSEAoIYWdlZF9vdXQYCCABKA0SEAoIcmVwbGFjZXMYCSADKAkiUwoNU2VnbWVudFJlY29yZBJCCg1ub3RpZmljYXRpb25zGAEgAygLMisubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkIpABCgpSdWxlUmVjb3JkEg8KB3ZlcnNpb24YASABKAkSDwoHZGVsZXRlZBgCIAEoCBIVCghtYXhfc2l6ZRgDIAEoBUgAiAEBEhkKDG1heF9kdXJhdGlvbhgEIAEoCUgBiAEBEhAKCG1hdGNoX29uGAUgASgJQgsKCV9tYXhfc2l6ZUIPCg1fbWF4X2R1cmF0aW9uIqQBCg1SdWxlU2V0UmVjb3JkEkAKBXJ1bGVzGAEgAygLMjEubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuUnVsZVNldFJlY29yZC5SdWxlc0VudHJ5GlEKClJ1bGVzRW50cnkSCwoDa2V5GAEgASgJEjIKBXZhbHVlGAIgASgLMiMubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuUnVsZVJlY29yZDoCOAEiMwoORW1iZWRkZWRPYmplY3QSDwoHdmVyc2lvbhgBIAEoBBIQCghzaWJsaW5ncxgCIAMoDCIxCg9TdGF0ZU1hcmtSZWNvcmQSDQoFdmFsdWUYASABKAgSDwoHdmVyc2lvbhgCIAEoCSKZAQoXTm90aWZpY2F0aW9uU3RhdGVSZWNvcmQSCgoCaWQYASABKAkSNgoEcmVhZBgCIAEoCzIoLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlN0YXRlTWFya1JlY29yZBI6CghhcmNoaXZlZBgDIAEoCzIoLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlN0YXRlTWFya1JlY29yZCLKAQoRU3RhdGVGaWx0ZXJSZWNvcmQSEgoKY2F0ZWdvcmllcxgBIAMoCRIMCgRyZWFkGAIgASgFEhAKCGFyY2hpdmVkGAMgASgIEk4KCnByb3BlcnRpZXMYBCADKAsyOi5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5TdGF0ZUZpbHRlclJlY29yZC5Qcm9wZXJ0aWVzRW50cnkaMQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEibQoPV2F0ZXJtYXJrUmVjb3JkEg0KBXVwX3RvGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSOgoGZmlsdGVyGAMgASgLMioubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU3RhdGVGaWx0ZXJSZWNvcmQi1wEKEEluYm94U3RhdGVSZWNvcmQSRwoNbm90aWZpY2F0aW9ucxgBIAMoCzIwLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLk5vdGlmaWNhdGlvblN0YXRlUmVjb3JkEjoKCHJlYWRfYWxsGAIgAygLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuV2F0ZXJtYXJrUmVjb3JkEj4KDGFyY2hpdmVkX2FsbBgDIAMoCzIoLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLldhdGVybWFya1JlY29yZGIGcHJvdG8z");
 
 /**
  * One stored notification. Unseen flags and rollups are derived on read.
@@ -58,13 +60,14 @@ export const NotificationRecordSchema: GenMessage<NotificationRecord> = /*@__PUR
   messageDesc(file_notification_storage_v1_records, 0);
 
 /**
- * The value of bucket `notifications`, key = username.
+ * The value of bucket `notifications`, key = username: the head of the
+ * user's inbox, the one object a create rewrites.
  *
- * @generated from message notification.storage.v1.NotificationListRecord
+ * @generated from message notification.storage.v1.InboxHeadRecord
  */
-export type NotificationListRecord = Message<"notification.storage.v1.NotificationListRecord"> & {
+export type InboxHeadRecord = Message<"notification.storage.v1.InboxHeadRecord"> & {
   /**
-   * Newest first, at most the retention limit.
+   * The notifications not sealed yet, newest first.
    *
    * @generated from field: repeated notification.storage.v1.NotificationRecord notifications = 1;
    */
@@ -83,14 +86,120 @@ export type NotificationListRecord = Message<"notification.storage.v1.Notificati
    * @generated from field: string cleared_up_to = 3;
    */
   clearedUpTo: string;
+
+  /**
+   * The sealed segments of older notifications, newest first.
+   *
+   * @generated from field: repeated notification.storage.v1.SegmentRefRecord segments = 4;
+   */
+  segments: SegmentRefRecord[];
+
+  /**
+   * Everything with an id at or below this one has aged out (retention).
+   *
+   * Fields 6 to 15 are kept for per-id state and overrides (read, archived,
+   * updates by key) that apply to sealed notifications too.
+   *
+   * @generated from field: string aged_out_up_to = 5;
+   */
+  agedOutUpTo: string;
 };
 
 /**
- * Describes the message notification.storage.v1.NotificationListRecord.
- * Use `create(NotificationListRecordSchema)` to create a new message.
+ * Describes the message notification.storage.v1.InboxHeadRecord.
+ * Use `create(InboxHeadRecordSchema)` to create a new message.
  */
-export const NotificationListRecordSchema: GenMessage<NotificationListRecord> = /*@__PURE__*/
+export const InboxHeadRecordSchema: GenMessage<InboxHeadRecord> = /*@__PURE__*/
   messageDesc(file_notification_storage_v1_records, 1);
+
+/**
+ * What the head knows of one segment; all but aged_out is fixed when it is written.
+ *
+ * @generated from message notification.storage.v1.SegmentRefRecord
+ */
+export type SegmentRefRecord = Message<"notification.storage.v1.SegmentRefRecord"> & {
+  /**
+   * The segment's key in bucket `segments` is `<username>/<key>`; key is a KSUID.
+   *
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * 0 when sealed from the head, L + 1 when compacted from segments of level L.
+   *
+   * @generated from field: uint32 level = 2;
+   */
+  level: number;
+
+  /**
+   * @generated from field: uint32 count = 3;
+   */
+  count: number;
+
+  /**
+   * @generated from field: string newest_id = 4;
+   */
+  newestId: string;
+
+  /**
+   * @generated from field: string oldest_id = 5;
+   */
+  oldestId: string;
+
+  /**
+   * The latest and earliest created_at in the segment, in epoch milliseconds.
+   *
+   * @generated from field: int64 max_created_at = 6;
+   */
+  maxCreatedAt: bigint;
+
+  /**
+   * @generated from field: int64 min_created_at = 7;
+   */
+  minCreatedAt: bigint;
+
+  /**
+   * The oldest aged_out notifications of the segment have aged out.
+   *
+   * @generated from field: uint32 aged_out = 8;
+   */
+  agedOut: number;
+
+  /**
+   * Keys of the segments this one was compacted from.
+   *
+   * @generated from field: repeated string replaces = 9;
+   */
+  replaces: string[];
+};
+
+/**
+ * Describes the message notification.storage.v1.SegmentRefRecord.
+ * Use `create(SegmentRefRecordSchema)` to create a new message.
+ */
+export const SegmentRefRecordSchema: GenMessage<SegmentRefRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 2);
+
+/**
+ * The value of bucket `segments`, key `<username>/<segment key>`: sealed
+ * notifications, newest first, written once and never changed.
+ *
+ * @generated from message notification.storage.v1.SegmentRecord
+ */
+export type SegmentRecord = Message<"notification.storage.v1.SegmentRecord"> & {
+  /**
+   * @generated from field: repeated notification.storage.v1.NotificationRecord notifications = 1;
+   */
+  notifications: NotificationRecord[];
+};
+
+/**
+ * Describes the message notification.storage.v1.SegmentRecord.
+ * Use `create(SegmentRecordSchema)` to create a new message.
+ */
+export const SegmentRecordSchema: GenMessage<SegmentRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 3);
 
 /**
  * One category's entry in the rule set, with the write that produced it.
@@ -133,7 +242,7 @@ export type RuleRecord = Message<"notification.storage.v1.RuleRecord"> & {
  * Use `create(RuleRecordSchema)` to create a new message.
  */
 export const RuleRecordSchema: GenMessage<RuleRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 2);
+  messageDesc(file_notification_storage_v1_records, 4);
 
 /**
  * The value of bucket `rules`, key `rules`: every rule, merged per category.
@@ -152,7 +261,7 @@ export type RuleSetRecord = Message<"notification.storage.v1.RuleSetRecord"> & {
  * Use `create(RuleSetRecordSchema)` to create a new message.
  */
 export const RuleSetRecordSchema: GenMessage<RuleSetRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 3);
+  messageDesc(file_notification_storage_v1_records, 5);
 
 /**
  * How the embedded store keeps one key: its sibling values and a version
@@ -177,7 +286,7 @@ export type EmbeddedObject = Message<"notification.storage.v1.EmbeddedObject"> &
  * Use `create(EmbeddedObjectSchema)` to create a new message.
  */
 export const EmbeddedObjectSchema: GenMessage<EmbeddedObject> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 4);
+  messageDesc(file_notification_storage_v1_records, 6);
 
 /**
  * A read or archived mark on one notification, with the change that set it.
@@ -203,7 +312,7 @@ export type StateMarkRecord = Message<"notification.storage.v1.StateMarkRecord">
  * Use `create(StateMarkRecordSchema)` to create a new message.
  */
 export const StateMarkRecordSchema: GenMessage<StateMarkRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 5);
+  messageDesc(file_notification_storage_v1_records, 7);
 
 /**
  * One notification's marks by id; a mark never set is left unset.
@@ -232,7 +341,7 @@ export type NotificationStateRecord = Message<"notification.storage.v1.Notificat
  * Use `create(NotificationStateRecordSchema)` to create a new message.
  */
 export const NotificationStateRecordSchema: GenMessage<NotificationStateRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 6);
+  messageDesc(file_notification_storage_v1_records, 8);
 
 /**
  * A filter as a watermark keeps it (the API's NotificationFilter).
@@ -270,7 +379,7 @@ export type StateFilterRecord = Message<"notification.storage.v1.StateFilterReco
  * Use `create(StateFilterRecordSchema)` to create a new message.
  */
 export const StateFilterRecordSchema: GenMessage<StateFilterRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 7);
+  messageDesc(file_notification_storage_v1_records, 9);
 
 /**
  * A mark-all: every notification up to `up_to` whose category and properties
@@ -300,7 +409,7 @@ export type WatermarkRecord = Message<"notification.storage.v1.WatermarkRecord">
  * Use `create(WatermarkRecordSchema)` to create a new message.
  */
 export const WatermarkRecordSchema: GenMessage<WatermarkRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 8);
+  messageDesc(file_notification_storage_v1_records, 10);
 
 /**
  * The value of bucket `states`, key = username: the user's read and archived
@@ -330,5 +439,5 @@ export type InboxStateRecord = Message<"notification.storage.v1.InboxStateRecord
  * Use `create(InboxStateRecordSchema)` to create a new message.
  */
 export const InboxStateRecordSchema: GenMessage<InboxStateRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 9);
+  messageDesc(file_notification_storage_v1_records, 11);
 
