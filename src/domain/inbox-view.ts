@@ -1,6 +1,6 @@
 import { headFloor, type InboxHead, isGone } from "./inbox-head.js";
 import { newestFirst, type StoredNotification } from "./notification.js";
-import { inRange, rangesMeet, retainedContent, type SegmentRef } from "./segment-ref.js";
+import { retainedContent, type SegmentRef } from "./segment-ref.js";
 
 /** What may still show beyond the notifications known so far, as far as the references tell. */
 export interface Rest {
@@ -49,11 +49,6 @@ export class InboxView {
     return this.head.segments.filter((ref) => !this.contents.has(ref.key) && ref.newestId > floor);
   }
 
-  /** The pending segments that may hold a shown notification newer than `id`. */
-  pendingNewerThan(id: string): SegmentRef[] {
-    return this.pending().filter((ref) => ref.newestId > id);
-  }
-
   /** The newest notifications known in full with what has been read. */
   known(): KnownNewest {
     const pending = this.pending();
@@ -78,37 +73,6 @@ export class InboxView {
     };
   }
 
-  /**
-   * How many shown notifications are newer than `cursor` (all, without a
-   * cursor), or the segments to read first. A segment wholly newer than the
-   * cursor counts by its reference when nothing else can touch its
-   * notifications (no tombstone, mark, head notification or other segment in
-   * its id range); others are read. Shown are the newest `retention`, and
-   * unseen ones are newer than seen ones, so the count is capped by it.
-   */
-  countNewerThan(cursor: string | undefined): number | SegmentRef[] {
-    const from = cursor ?? "";
-    const floor = headFloor(this.head);
-    const seen = new Set<string>();
-    for (const n of this.candidates()) if (n.id > from) seen.add(n.id);
-    let count = seen.size;
-    const need: SegmentRef[] = [];
-    for (const ref of this.pending()) {
-      if (ref.newestId <= from || ref.newestId <= floor) continue;
-      if (this.countable(ref, from, floor)) count += ref.count - ref.agedOut;
-      else need.push(ref);
-    }
-    return need.length > 0 ? need : Math.min(count, this.retention);
-  }
-
-  /** Whether the notification `id` shows, or the segments to read first. */
-  shows(id: string): boolean | SegmentRef[] {
-    if (isGone(this.head, id)) return false;
-    for (const n of this.candidates()) if (n.id === id) return true;
-    const need = this.pending().filter((ref) => inRange(ref, id));
-    return need.length > 0 ? need : false;
-  }
-
   /** Every notification read that is not gone: the head's, then the segments' (may repeat ids). */
   private *candidates(): Generator<StoredNotification> {
     for (const n of this.head.notifications) yield n;
@@ -117,13 +81,6 @@ export class InboxView {
       if (content === undefined) continue;
       for (const n of retainedContent(ref, content)) if (!isGone(this.head, n.id)) yield n;
     }
-  }
-
-  private countable(ref: SegmentRef, from: string, floor: string): boolean {
-    if (ref.oldestId <= from || ref.oldestId <= floor) return false;
-    for (const id of this.head.deletedIds) if (inRange(ref, id)) return false;
-    for (const n of this.head.notifications) if (inRange(ref, n.id)) return false;
-    return this.head.segments.every((other) => other === ref || !rangesMeet(ref, other));
   }
 }
 

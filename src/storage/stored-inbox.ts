@@ -16,8 +16,9 @@ const wholes = new WeakMap<InboxHead, Promise<NotificationList>>();
 
 /**
  * A user's inbox as read once: the head, and the segments read on demand,
- * only those a question needs, several at once. Every answer comes from the
- * same head, so a page, a count and a replay agree with each other.
+ * only those a question needs (a page: the newest; counts and filters: all),
+ * several at once. Every answer comes from the same head, so they agree
+ * with each other.
  */
 export class StoredInbox {
   private readonly view: InboxView;
@@ -93,30 +94,6 @@ export class StoredInbox {
       const { notifications, rest } = this.view.known();
       if (notifications.length > 0 || rest === undefined) return notifications[0];
       await this.extend();
-    }
-  }
-
-  /** Every shown notification newer than `id`, newest first. */
-  async newerThan(id: string): Promise<StoredNotification[]> {
-    await this.load(this.view.pendingNewerThan(id));
-    return this.view.known().notifications.filter((n) => n.id > id);
-  }
-
-  /** How many shown notifications are newer than `cursor` (all, without one). */
-  async countNewerThan(cursor: string | undefined): Promise<number> {
-    for (;;) {
-      const count = this.view.countNewerThan(cursor);
-      if (typeof count === "number") return count;
-      await this.load(count);
-    }
-  }
-
-  /** Whether the notification `id` shows in this snapshot. */
-  async shows(id: string): Promise<boolean> {
-    for (;;) {
-      const shown = this.view.shows(id);
-      if (typeof shown === "boolean") return shown;
-      await this.load(shown);
     }
   }
 

@@ -124,7 +124,7 @@ export async function create(instance: Instance, username: string): Promise<stri
 /** The ids in a user's inbox as read (and merged) by the instance, newest first, segments included. */
 export async function listedIds(instance: Instance, username: string): Promise<string[]> {
   const inbox = await instance.repos.inboxes.read(username);
-  return (await inbox.newerThan("")).map((n) => n.id);
+  return (await inbox.all()).notifications.map((n) => n.id);
 }
 
 /** Ids sorted newest first, as lists hold them. */
