@@ -11,6 +11,7 @@ import type { BenchContext, Scenario } from "./scenario.js";
 import { baselineScenario } from "./scenarios/baseline.js";
 import { costGrowthScenario } from "./scenarios/cost-growth.js";
 import { createScenario } from "./scenarios/create.js";
+import { fanOutScenario } from "./scenarios/fan-out.js";
 import { inboxSizeScenario } from "./scenarios/inbox-size.js";
 import { listScenario } from "./scenarios/list.js";
 import { microScenario } from "./scenarios/micro.js";
@@ -28,6 +29,7 @@ const scenarios: readonly Scenario[] = [
   costGrowthScenario,
   stateScenario,
   microScenario,
+  fanOutScenario,
 ];
 
 async function main(): Promise<void> {

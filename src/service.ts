@@ -14,10 +14,12 @@ import { type DigestTemplates, loadDigestTemplates } from "./digests/digest-temp
 import { DigestWorker } from "./digests/digest-worker.js";
 import { createSmtpSender, type MailSender } from "./digests/mail-sender.js";
 import { createIdGenerator } from "./domain/ids.js";
+import { JobService } from "./gen/notification/v1/job_pb.js";
 import { NotificationService } from "./gen/notification/v1/notification_pb.js";
 import { PreferenceService } from "./gen/notification/v1/preference_pb.js";
 import { RuleService } from "./gen/notification/v1/rule_pb.js";
 import { StreamService } from "./gen/notification/v1/stream_pb.js";
+import { TopicService } from "./gen/notification/v1/topic_pb.js";
 import { registerHealth } from "./grpc/health/health-service.js";
 import { registerReflection } from "./grpc/reflection/reflection-service.js";
 import { createLogger } from "./logging/logger.js";
@@ -36,11 +38,20 @@ import { createRestTranscoder } from "./rest/transcoder.js";
 import { errorMapping } from "./server/error-mapping.js";
 import { type HttpServerOptions, startHttpServer } from "./server/http-server.js";
 import { loadWebInbox, type WebInbox, webInboxPath } from "./server/web-inbox.js";
+import {
+  deleteByKeyHandler,
+  readByKeyHandler,
+  updateByKeyHandler,
+} from "./services/by-key-jobs.js";
 import type { CountedFeeds } from "./services/counted-feeds.js";
-import type { ServiceDependencies } from "./services/dependencies.js";
+import type { ProducerSettings, ServiceDependencies } from "./services/dependencies.js";
+import { createJobMetrics } from "./services/job-metrics.js";
+import { JobRunner, type JobRunnerOptions } from "./services/job-runner.js";
+import { createJobService } from "./services/job-service.js";
 import { createNotificationService } from "./services/notification-service.js";
 import { PreferenceCache } from "./services/preference-cache.js";
 import { createPreferenceService } from "./services/preference-service.js";
+import { publishJobHandler } from "./services/publish-job.js";
 import { RuleCache } from "./services/rule-cache.js";
 import { createRuleService } from "./services/rule-service.js";
 import {
@@ -48,9 +59,10 @@ import {
   createStreamService,
   type StreamOptions,
 } from "./services/stream-service.js";
+import { createTopicService } from "./services/topic-service.js";
 import { EmbeddedStore } from "./storage/embedded-store.js";
 import type { KeyValueStore } from "./storage/key-value-store.js";
-import { createRepositories } from "./storage/repositories.js";
+import { createRepositories, type RepositoryOptions } from "./storage/repositories.js";
 import type {
   AfterWriteFailureListener,
   RepairFailureListener,
@@ -148,6 +160,7 @@ export async function startService(
     opened.push(() => events.close());
 
     // The services.
+    const jobMetrics = createJobMetrics(metrics.registry);
     const app = createApp(store, {
       ...appOptions(config),
       unsubscribeTokens,
@@ -159,9 +172,17 @@ export async function startService(
       onSegmentMissing: (username, key) =>
         ignored("segment_missing", new Error(`segment ${key} of ${username} is not stored`)),
       onReadBackFailed: (error) => ignored("delete_all_read_back", error),
+      onJobError: (error, context) =>
+        ignored("job", error, context.job ? { job: context.job } : {}),
+      onJobBatch: jobMetrics.batch,
     });
+    jobMetrics.watch(app.jobs);
     opened.push(() => app.idle());
     registerEventBusMetrics(metrics.registry, app.streams);
+    // Jobs whose holder died are taken over from here too; on close, the jobs
+    // running here stop after their batch and give their leases up.
+    app.jobs.start();
+    opened.push(() => app.jobs.close());
 
     // Email digests, when an SMTP server is configured.
     const digests =
@@ -255,6 +276,7 @@ export async function startService(
           // mid-send would be taken as sent without knowing it was.
           await digests?.stop();
           await server.close();
+          await app.jobs.close();
           await app.idle();
           await events.close();
           await store.close();
@@ -293,6 +315,8 @@ export interface AppOptions {
   readonly ruleRefreshMs: number;
   /** Heartbeat interval and per-subscriber queue of live streams. */
   readonly streams: StreamOptions;
+  /** Fan-out, topics, idempotency and jobs. */
+  readonly producers: ProducerOptions;
   /** Told the sibling count of every storage read. Default: nobody. */
   readonly observeSiblings?: SiblingObserver;
   /** Told when a read repair fails (the reader is not). Default: nobody. */
@@ -303,14 +327,29 @@ export interface AppOptions {
   readonly onSegmentMissing?: MissingSegmentListener;
   /** See {@link ServiceDependencies.onReadBackFailed}. Default: nobody. */
   readonly onReadBackFailed?: (error: unknown) => void;
+  /** Told when a job's batch or the poll for jobs fails (it is retried). Default: nobody. */
+  readonly onJobError?: JobRunnerOptions["onError"];
+  /** Told of each job batch's recipients done and failed. Default: nobody. */
+  readonly onJobBatch?: JobRunnerOptions["onBatch"];
 }
+
+/** `config.producers`, as the services and the job runner take it. */
+export interface ProducerOptions
+  extends ProducerSettings,
+    Pick<RepositoryOptions, "shardCapacity">,
+    Pick<JobRunnerOptions, "leaseMs" | "pollMs" | "batchSize" | "jobsAtOnce" | "doneMarkMs"> {}
 
 /** The services over one store, ready to mount on a Connect router. */
 export interface App {
   readonly deps: ServiceDependencies;
   /** The live streams' feeds over the bus: one per user with streams here. */
   readonly streams: CountedFeeds;
-  /** Registers NotificationService, RuleService, StreamService and PreferenceService. */
+  /** Carries out durable jobs; `start()` makes it take over jobs whose holder died. */
+  readonly jobs: JobRunner;
+  /**
+   * Registers NotificationService, RuleService, StreamService, PreferenceService,
+   * TopicService and JobService.
+   */
   routes(router: ConnectRouter): void;
   /** Resolves when no write is queued or running. */
   idle(): Promise<void>;
@@ -318,7 +357,7 @@ export interface App {
 
 /** Wires the repositories and the services over a store (which the caller owns and closes). */
 export function createApp(store: KeyValueStore, options: AppOptions): App {
-  const { now, events } = options;
+  const { now, events, producers } = options;
   const newId = createIdGenerator(now);
   const repositories = createRepositories(store, {
     retention: options.retention,
@@ -326,6 +365,9 @@ export function createApp(store: KeyValueStore, options: AppOptions): App {
     segmentCacheBytes: options.segmentCacheBytes,
     newId,
     scheduleShards: options.scheduleShards,
+    idempotencyWindowMs: producers.idempotencyWindowMs,
+    shardCapacity: producers.shardCapacity,
+    concurrency: producers.concurrency,
     ...(options.observeSiblings && { observeSiblings: options.observeSiblings }),
     ...(options.onRepairFailed && { onRepairFailed: options.onRepairFailed }),
     ...(options.onCleanupFailed && { onCleanupFailed: options.onCleanupFailed }),
@@ -343,17 +385,48 @@ export function createApp(store: KeyValueStore, options: AppOptions): App {
     newId,
     now,
     events,
+    producers: {
+      idempotencyWindowMs: producers.idempotencyWindowMs,
+      concurrency: producers.concurrency,
+      topicMaxSubscribers: producers.topicMaxSubscribers,
+      inlineJobMax: producers.inlineJobMax,
+    },
     onReadBackFailed: options.onReadBackFailed ?? (() => {}),
   };
+  const jobs = new JobRunner(
+    repositories.jobs,
+    {
+      publish_to_topic: publishJobHandler(deps),
+      update_by_key: updateByKeyHandler(deps),
+      delete_by_key: deleteByKeyHandler(deps),
+      read_by_key: readByKeyHandler(deps),
+    },
+    {
+      // Unique per process: a restarted instance must not think it holds its predecessor's leases.
+      holder: `instance-${newId()}`,
+      leaseMs: producers.leaseMs,
+      pollMs: producers.pollMs,
+      batchSize: producers.batchSize,
+      jobsAtOnce: producers.jobsAtOnce,
+      doneMarkMs: producers.doneMarkMs,
+      now,
+      newId,
+      onError: options.onJobError ?? (() => {}),
+      ...(options.onJobBatch && { onBatch: options.onJobBatch }),
+    },
+  );
   const streams = createCountedFeeds(deps, options.streams);
   return {
     deps,
     streams,
+    jobs,
     routes(router) {
-      router.service(NotificationService, createNotificationService(deps));
+      router.service(NotificationService, createNotificationService(deps, jobs));
       router.service(RuleService, createRuleService(deps));
       router.service(StreamService, createStreamService(deps, streams, options.streams));
       router.service(PreferenceService, createPreferenceService(deps));
+      router.service(TopicService, createTopicService(deps, jobs));
+      router.service(JobService, createJobService(deps));
     },
     idle: () => repositories.idle(),
   };
@@ -372,7 +445,9 @@ export function appOptions(
   | "scheduleShards"
   | "preferenceCache"
   | "criticalCategories"
+  | "producers"
 > {
+  const { producers } = config;
   return {
     retention: config.storage.retention,
     headLimit: config.storage.head_limit,
@@ -389,6 +464,37 @@ export function appOptions(
       maxUsers: config.preferences.cache_size,
     },
     criticalCategories: new Set(config.preferences.critical_categories),
+    producers: {
+      idempotencyWindowMs: producers.idempotency_window,
+      topicMaxSubscribers: producers.topic_max_subscribers,
+      shardCapacity: producers.shard_capacity,
+      concurrency: producers.concurrency,
+      inlineJobMax: producers.inline_job_max,
+      batchSize: producers.job_batch_size,
+      leaseMs: producers.job_lease_ms,
+      pollMs: producers.job_poll_ms,
+      jobsAtOnce: producers.jobs_at_once,
+      // Long enough that no sibling that stale is still around to undo it.
+      doneMarkMs: producers.idempotency_window,
+    },
+  };
+}
+
+/** `config`'s settings of the repositories, but the id generator and observers. */
+export function repositoryOptions(
+  config: Config,
+): Omit<
+  RepositoryOptions,
+  "newId" | "observeSiblings" | "onRepairFailed" | "onCleanupFailed" | "onSegmentMissing"
+> {
+  return {
+    retention: config.storage.retention,
+    headLimit: config.storage.head_limit,
+    segmentCacheBytes: config.storage.segment_cache_bytes,
+    scheduleShards: config.digest.schedule_shards,
+    idempotencyWindowMs: config.producers.idempotency_window,
+    shardCapacity: config.producers.shard_capacity,
+    concurrency: config.producers.concurrency,
   };
 }
 

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import {
   count,
+  duration,
   emailAddress,
   flag,
   host,
@@ -94,6 +95,20 @@ export const configSchema = z
       .strictObject({
         url: redisUrl.default(""),
         command_timeout_ms: milliseconds.default(1000),
+      })
+      .readonly()
+      .prefault({}),
+    producers: z
+      .strictObject({
+        idempotency_window: duration.default(86_400_000),
+        topic_max_subscribers: count.default(100_000),
+        shard_capacity: count.default(1000),
+        concurrency: count.default(32),
+        job_batch_size: count.default(200),
+        job_lease_ms: milliseconds.default(30_000),
+        job_poll_ms: milliseconds.default(1000),
+        jobs_at_once: count.default(4),
+        inline_job_max: integer(0, 100_000, "a number of users").default(100),
       })
       .readonly()
       .prefault({}),

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import * as z from "zod";
+import { durationGrammar, durationMs, parseDuration } from "../domain/duration.js";
 import type { RiakNodeAddress } from "../riak/client.js";
 import { parseRiakNodes } from "../riak/node-list.js";
 import type { Quorum } from "../riak/quorum.js";
@@ -35,6 +36,23 @@ export const count = integer(1, Number.MAX_SAFE_INTEGER, "a whole number");
 
 /** A time in milliseconds, at least 1, at most what a Node timer can wait. */
 export const milliseconds = integer(1, longestTimerMs, "a time in ms");
+
+/**
+ * A length of time written as a rule's `max_duration` is (`24 hours`, `90m`),
+ * at least 1 ms, at most what a Node timer can wait; becomes milliseconds.
+ */
+export const duration = z.string().transform((value, ctx) => {
+  const parsed = parseDuration(value);
+  const ms = parsed ? durationMs(parsed) : Number.NaN;
+  if (ms >= 1 && ms <= longestTimerMs) return ms;
+  ctx.addIssue({
+    code: "custom",
+    message: parsed
+      ? `must be at most ${longestTimerMs} ms (about 24 days) (got ${quote(value)})`
+      : `must be a duration: ${durationGrammar} (got ${quote(value)})`,
+  });
+  return z.NEVER;
+});
 
 /** Non-empty text without spaces or control characters, such as a bucket type name. */
 export const name = z.string().regex(/^[^\s\p{Cc}]+$/u, {

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import KSUID from "ksuid";
 
 /** KSUID epoch: 2014-05-13T16:53:20Z, in milliseconds since the Unix epoch. */
@@ -89,4 +89,24 @@ export function idTimeMs(id: string): number {
 /** True when `value` has the shape of a canonical KSUID. */
 export function isKsuid(value: string): boolean {
   return idPattern.test(value);
+}
+
+/**
+ * The least canonical KSUID of the second that holds `ms` (milliseconds since
+ * the Unix epoch): every id issued from then on sorts after it.
+ */
+export function firstIdAt(ms: number): string {
+  const seconds = Math.max(0, Math.floor((ms - ksuidEpochMs) / 1000));
+  return KSUID.fromParts(ksuidEpochMs + seconds * 1000, Buffer.alloc(payloadBytes)).string;
+}
+
+/**
+ * An id in the shape of a KSUID made from `parts` alone (a digest of them),
+ * so that every instance derives the same one: for records that racing
+ * requests must share, such as the job of a republish with the same
+ * idempotency key. Its time part means nothing.
+ */
+export function derivedId(...parts: readonly string[]): string {
+  const digest = createHash("sha256").update(JSON.stringify(parts)).digest();
+  return new KSUID(digest.subarray(0, 20)).string;
 }

@@ -1,15 +1,41 @@
+import { isRepeatedCreate } from "./idempotency.js";
 import { type InboxHead, isGone, pruneHead } from "./inbox-head.js";
+import { addKeyEdit, type KeyPatch, mergeKeyDeletes } from "./key-changes.js";
 import { newestFirst, type StoredNotification } from "./notification.js";
 
 /**
  * One change to an inbox, as queued by callers and applied in one write of
  * the head. A `clear` (delete-all) carries a fresh id, `upTo`: the highest
- * its mark may be.
+ * its mark may be. An `add` whose notification carries an idempotency key
+ * writes nothing when a copy in the head created at or after `since` (ms)
+ * carries that key already (sealed copies are the caller's to look for).
  */
 export type InboxChange =
-  | { readonly kind: "add"; readonly notification: StoredNotification }
+  | {
+      readonly kind: "add";
+      readonly notification: StoredNotification;
+      readonly since?: number;
+    }
   | { readonly kind: "delete"; readonly ids: readonly string[] }
-  | { readonly kind: "clear"; readonly upTo: string };
+  | { readonly kind: "clear"; readonly upTo: string }
+  /** Every copy with `key` and an id below `version` (the change's id) takes `patch`. */
+  | {
+      readonly kind: "updateByKey";
+      readonly key: string;
+      readonly patch: KeyPatch;
+      readonly version: string;
+    }
+  /**
+   * Every copy with `key` and an id at or below `upTo` is deleted; `ids`
+   * (those the caller found, sealed ones included) get tombstones too, so
+   * that a resuming stream is told of them.
+   */
+  | {
+      readonly kind: "deleteByKey";
+      readonly key: string;
+      readonly upTo: string;
+      readonly ids: readonly string[];
+    };
 
 /**
  * Applies queued changes to the head in order. Sealing, compaction and
@@ -26,13 +52,35 @@ export function applyChanges(
   const byId = new Map(head.notifications.map((n) => [n.id, n]));
   const deletedIds = new Set(head.deletedIds);
   let clearedUpTo = head.clearedUpTo;
+  let { keyEdits, keyDeletes } = head;
   for (const change of changes) {
-    if (change.kind === "add") byId.set(change.notification.id, change.notification);
-    else if (change.kind === "delete") for (const id of change.ids) deletedIds.add(id);
-    else clearedUpTo = clear(head, [...byId.keys()], deletedIds, clearedUpTo, change.upTo);
+    if (change.kind === "add") {
+      const { notification, since = -Infinity } = change;
+      if (!isRepeatedCreate(byId.values(), notification, since)) {
+        byId.set(notification.id, notification);
+      }
+    } else if (change.kind === "delete") for (const id of change.ids) deletedIds.add(id);
+    else if (change.kind === "clear") {
+      clearedUpTo = clear(head, [...byId.keys()], deletedIds, clearedUpTo, change.upTo);
+    } else if (change.kind === "updateByKey") {
+      keyEdits = addKeyEdit(keyEdits ?? new Map(), change.key, change.patch, change.version);
+    } else {
+      keyDeletes = mergeKeyDeletes([keyDeletes ?? new Map(), new Map([[change.key, change.upTo]])]);
+      for (const id of change.ids) deletedIds.add(id);
+      for (const n of byId.values()) {
+        if (n.key === change.key && n.id <= change.upTo) deletedIds.add(n.id);
+      }
+    }
   }
   return pruneHead(
-    { ...head, notifications: [...byId.values()], deletedIds, clearedUpTo },
+    {
+      ...head,
+      notifications: [...byId.values()],
+      deletedIds,
+      clearedUpTo,
+      ...(keyEdits && { keyEdits }),
+      ...(keyDeletes && { keyDeletes }),
+    },
     tombstoneLimit,
   );
 }
@@ -47,8 +95,13 @@ function add(
 ): InboxHead {
   const ids = new Set(head.notifications.map((n) => n.id));
   const added: StoredNotification[] = [];
-  for (const { notification } of changes) {
+  for (const { notification, since = -Infinity } of changes) {
     if (ids.has(notification.id) || isGone(head, notification.id)) continue;
+    // A repeated idempotent create (of the head, or of this batch) writes nothing.
+    if (notification.idempotency) {
+      const seen = [...head.notifications, ...added];
+      if (isRepeatedCreate(seen, notification, since)) continue;
+    }
     ids.add(notification.id);
     added.push(notification);
   }

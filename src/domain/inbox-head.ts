@@ -1,3 +1,14 @@
+import { defaultIdempotencyWindowMs, idempotencyLosers } from "./idempotency.js";
+import {
+  applyKeyEdits,
+  boundKeyMarks,
+  editVersion,
+  isDeletedByKey,
+  type KeyDeletes,
+  type KeyEdits,
+  mergeKeyDeletes,
+  mergeKeyEdits,
+} from "./key-changes.js";
 import { newestFirst, type StoredNotification } from "./notification.js";
 import { type SegmentRef, segmentsNewestFirst } from "./segment-ref.js";
 
@@ -24,6 +35,13 @@ export interface InboxHead {
   readonly agedOutUpTo: string;
   /** The sealed segments, newest first. */
   readonly segments: readonly SegmentRef[];
+  /**
+   * Updates by key (`key-changes.ts`): applied to the head's notifications
+   * here, and to segment contents as they are read. Absent: none.
+   */
+  readonly keyEdits?: KeyEdits;
+  /** Deletes by key, likewise applied wherever a copy is stored. Absent: none. */
+  readonly keyDeletes?: KeyDeletes;
 }
 
 /** The head of an inbox with nothing in it. */
@@ -46,6 +64,17 @@ export function isGone(head: InboxHead, id: string): boolean {
 }
 
 /**
+ * A stored notification as the head says it shows: undefined when gone (by
+ * id, by a mark, or by a delete by its key), else with the updates by its
+ * key applied. For segment contents, which never change once written.
+ */
+export function asShown(head: InboxHead, n: StoredNotification): StoredNotification | undefined {
+  if (isGone(head, n.id)) return undefined;
+  if (head.keyDeletes && isDeletedByKey(n, head.keyDeletes)) return undefined;
+  return head.keyEdits ? applyKeyEdits(n, head.keyEdits) : n;
+}
+
+/**
  * Merges siblings: the union of notifications by id, of tombstones and of
  * segment references by key (the greatest `agedOut` of each), the greatest
  * of each mark; then whatever those say is gone is dropped, as are
@@ -54,9 +83,18 @@ export function isGone(head: InboxHead, id: string): boolean {
  * {@link boundTombstones}), so any instance may resolve any siblings in any
  * order and reach the same head.
  *
+ * Updates and deletes by key merge per field and key (the latest wins), and
+ * copies with one idempotency key collapse to the least id (`idempotency.ts`).
+ *
  * @param tombstoneLimit tombstones kept above the marks (the retention).
+ * @param idempotencyWindowMs copies with one idempotency key created less
+ *   than this apart are one create.
  */
-export function mergeHeads(siblings: readonly InboxHead[], tombstoneLimit: number): InboxHead {
+export function mergeHeads(
+  siblings: readonly InboxHead[],
+  tombstoneLimit: number,
+  idempotencyWindowMs = defaultIdempotencyWindowMs,
+): InboxHead {
   const byId = new Map<string, StoredNotification>();
   const deletedIds = new Set<string>();
   const refs = new Map<string, SegmentRef>();
@@ -72,17 +110,26 @@ export function mergeHeads(siblings: readonly InboxHead[], tombstoneLimit: numbe
     if (sibling.clearedUpTo > clearedUpTo) clearedUpTo = sibling.clearedUpTo;
     if (sibling.agedOutUpTo > agedOutUpTo) agedOutUpTo = sibling.agedOutUpTo;
   }
+  const candidates = [...byId.values()];
+  // Of racing idempotent creates, every instance keeps the same copy; the others get tombstones.
+  for (const id of idempotencyLosers(candidates, idempotencyWindowMs)) deletedIds.add(id);
+  const keyEdits = mergeKeyEdits(siblings.map((s) => s.keyEdits ?? noMarks));
+  const keyDeletes = mergeKeyDeletes(siblings.map((s) => s.keyDeletes ?? noMarks));
   return normalizeHead(
     {
-      notifications: [...byId.values()],
+      notifications: candidates,
       deletedIds,
       clearedUpTo,
       agedOutUpTo,
       segments: [...refs.values()],
+      ...(keyEdits.size > 0 && { keyEdits }),
+      ...(keyDeletes.size > 0 && { keyDeletes }),
     },
     tombstoneLimit,
   );
 }
+
+const noMarks = new Map<never, never>();
 
 /**
  * The head in normal form: notifications newest first without what is gone,
@@ -95,14 +142,23 @@ export function normalizeHead(head: InboxHead, tombstoneLimit: number): InboxHea
   const floor = headFloor(head);
   const segments = absorbReplaced(head.segments);
   const replaced = new Set(segments.flatMap((ref) => ref.replaces));
+  const { keyEdits, keyDeletes } = head;
+  let notifications = head.notifications.filter(
+    (n) =>
+      n.id > floor && !head.deletedIds.has(n.id) && !(keyDeletes && isDeletedByKey(n, keyDeletes)),
+  );
+  if (keyEdits) notifications = notifications.map((n) => applyKeyEdits(n, keyEdits));
   return {
-    notifications: head.notifications
-      .filter((n) => n.id > floor && !head.deletedIds.has(n.id))
-      .sort(newestFirst),
+    notifications: notifications.sort(newestFirst),
     deletedIds: boundTombstones(head.deletedIds, floor, tombstoneLimit),
     clearedUpTo: head.clearedUpTo,
     agedOutUpTo: head.agedOutUpTo,
     segments: segments.filter((ref) => !replaced.has(ref.key)).sort(segmentsNewestFirst),
+    // One mark per key a user's copies may carry: bounded like the tombstones.
+    ...(keyEdits && { keyEdits: boundKeyMarks(keyEdits, tombstoneLimit, editVersion) }),
+    ...(keyDeletes && {
+      keyDeletes: boundKeyMarks(keyDeletes, tombstoneLimit, (upTo) => upTo),
+    }),
   };
 }
 

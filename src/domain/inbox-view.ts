@@ -1,4 +1,4 @@
-import { headFloor, type InboxHead, isGone } from "./inbox-head.js";
+import { asShown, headFloor, type InboxHead } from "./inbox-head.js";
 import { newestFirst, type StoredNotification } from "./notification.js";
 import { retainedContent, type SegmentRef } from "./segment-ref.js";
 
@@ -73,13 +73,20 @@ export class InboxView {
     };
   }
 
-  /** Every notification read that is not gone: the head's, then the segments' (may repeat ids). */
+  /**
+   * Every notification read that is not gone, as it shows: the head's, then
+   * the segments' (may repeat ids).
+   */
   private *candidates(): Generator<StoredNotification> {
     for (const n of this.head.notifications) yield n;
     for (const ref of this.head.segments) {
       const content = this.contents.get(ref.key);
       if (content === undefined) continue;
-      for (const n of retainedContent(ref, content)) if (!isGone(this.head, n.id)) yield n;
+      for (const n of retainedContent(ref, content)) {
+        // Sealed copies take the head's changes by key as they are read.
+        const shown = asShown(this.head, n);
+        if (shown) yield shown;
+      }
     }
   }
 }

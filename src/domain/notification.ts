@@ -7,6 +7,20 @@ export interface StoredNotification {
   /** Milliseconds since the Unix epoch. */
   readonly createdAt: number;
   readonly properties: Readonly<Record<string, string>>;
+  /** The producer's name for it, shared by every user's copy (contract §9.2); absent: none. */
+  readonly key?: string;
+  /** The create's idempotency key and request fingerprint (contract §9.1); absent: none. */
+  readonly idempotency?: IdempotencyMark;
+}
+
+/**
+ * What makes a create idempotent: its scoped key (see `idempotency.ts`) and a
+ * fingerprint of what it asked for, so that a retry can be told from a reuse
+ * of the key for something else.
+ */
+export interface IdempotencyMark {
+  readonly key: string;
+  readonly fingerprint: string;
 }
 
 /** A notification as a user sees it: flagged, and heading its rollup group. */

@@ -25,13 +25,16 @@ export function codePoints(value: string): number {
   return count;
 }
 
-/** Throws unless `value` is 1 to 128 characters of `A-Z a-z 0-9 . _ - @ +`. */
-export function checkUsername(value: string): void {
+/**
+ * Throws unless `value` is 1 to 128 characters of `A-Z a-z 0-9 . _ - @ +`,
+ * naming `field` (`usernames[3]` for an entry of a list).
+ */
+export function checkUsername(value: string, field = "username"): void {
   const length = codePoints(value);
   if (length < 1 || length > limits.usernameMax || !usernamePattern.test(value)) {
     throw new ValidationError(
-      "username",
-      `username must be 1 to ${limits.usernameMax} characters of A-Z a-z 0-9 . _ - @ + (got ${describe(value)})`,
+      field,
+      `${field} must be 1 to ${limits.usernameMax} characters of A-Z a-z 0-9 . _ - @ + (got ${describe(value)})`,
     );
   }
 }

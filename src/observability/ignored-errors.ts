@@ -7,7 +7,8 @@ export type IgnoredOperation =
   | "delete_all_read_back"
   | "redis_unsubscribe"
   | "segment_cleanup"
-  | "segment_missing";
+  | "segment_missing"
+  | "job";
 
 const operations: readonly IgnoredOperation[] = [
   "read_repair",
@@ -15,6 +16,7 @@ const operations: readonly IgnoredOperation[] = [
   "redis_unsubscribe",
   "segment_cleanup",
   "segment_missing",
+  "job",
 ];
 
 // What each failure costs, for the log line.
@@ -27,6 +29,7 @@ const consequences: Readonly<Record<IgnoredOperation, string>> = {
     "deleting segments no inbox head references failed: they stay in storage, unread",
   segment_missing:
     "an inbox head references a segment storage does not hold (a stale sibling's reference to a segment deleted since): it is read as empty",
+  job: "a job's batch, or the look for jobs to take over, failed: the job goes on from its last recorded batch at a later look",
 };
 
 /** Counts an ignored error and logs it at debug, with `details` in the line. */
@@ -48,7 +51,7 @@ export function createIgnoredErrorReporter(
 ): IgnoredErrorReporter {
   const counter = new Counter({
     name: "notification_ignored_errors_total",
-    help: "Errors that failed no call (read repair, delete-all read-back, Redis UNSUBSCRIBE, segment clean-up, missing segments), by operation.",
+    help: "Errors that failed no call (read repair, delete-all read-back, Redis UNSUBSCRIBE, segment clean-up, missing segments, job batches), by operation.",
     labelNames: ["operation"],
     registers: [registry],
   });

@@ -7,6 +7,23 @@ import type { DescMethod } from "@bufbuild/protobuf";
 export interface RestOverride {
   /** The HTTP status of a success. Default 200; 204 sends no body. */
   readonly status?: 200 | 201 | 204;
+  /**
+   * Request headers that carry a field of the request, by header name (lower
+   * case) to the field's proto name, e.g. `Idempotency-Key`. A header and the
+   * same field in the body together are a 400.
+   */
+  readonly headerFields?: Readonly<Record<string, string>>;
+  /**
+   * Response headers that report a bool field of the response, by the field's
+   * proto name to the header name: sent as `true` when the field is true
+   * (`Idempotent-Replayed`), left out otherwise.
+   */
+  readonly flagHeaders?: Readonly<Record<string, string>>;
+  /**
+   * A response field holding a `Job`: when set, the answer has
+   * `Location: /v1/jobs/{id}` and is `202 Accepted` until the job is done.
+   */
+  readonly jobField?: string;
   /** `Location` of a success: a path template filled from the request's fields. */
   readonly location?: string;
   /** `Cache-Control` of a success. */
@@ -68,11 +85,26 @@ const filterAliases = {
 const filtered = { queryAliases: filterAliases, commaLists: ["filter.categories"] } as const;
 
 /** The REST contract of the predecessor (contract §3), one row per method. */
+const idempotencyKeyHeader = { "idempotency-key": "idempotency_key" } as const;
+
 export const restOverrides: RestOverrides = Object.freeze({
   "notification.v1.NotificationService/CreateNotification": {
     status: 201,
     location: "/v1/notifications/{username}",
     createdUnless: "suppressed",
+    headerFields: idempotencyKeyHeader,
+    flagHeaders: { replayed: "idempotent-replayed" },
+  },
+  "notification.v1.NotificationService/CreateNotifications": {
+    headerFields: idempotencyKeyHeader,
+  },
+  "notification.v1.NotificationService/UpdateNotificationsByKey": { jobField: "job" },
+  "notification.v1.NotificationService/DeleteNotificationsByKey": { jobField: "job" },
+  "notification.v1.NotificationService/MarkNotificationsReadByKey": { jobField: "job" },
+  "notification.v1.TopicService/RemoveTopicSubscribers": { commaLists: ["usernames"] },
+  "notification.v1.TopicService/PublishToTopic": {
+    headerFields: idempotencyKeyHeader,
+    jobField: "job",
   },
   "notification.v1.NotificationService/ListNotifications": {
     ...filtered,

@@ -1,5 +1,6 @@
 import {
   type DescMessage,
+  type DescMethod,
   fromJson,
   type JsonObject,
   type JsonValue,
@@ -8,6 +9,7 @@ import {
 } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import { JobState } from "../gen/notification/v1/notification_pb.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "../server/node-http.js";
 import { codeOfStatus, type RefusalListener } from "../server/refusal.js";
 import { requestIdOf } from "../server/request-id.js";
@@ -138,6 +140,7 @@ export function createRestTranscoder(
       ...(override.commaLists && { commaLists: override.commaLists }),
       ...(override.queryAliases && { aliases: override.queryAliases }),
     });
+    applyHeaderFields(req, route, override, json);
     const range = applyRange(req, route, override, json);
     const everything = override.omittedListMeansAll;
     if (everything && !setsAnyOf(json, route, [everything.list, everything.flag])) {
@@ -162,7 +165,18 @@ export function createRestTranscoder(
     }
     const location = locations.get(route);
     if (location) headers.location = expandPathTemplate(location, (p) => textOf(route, input, p));
-    const status = range ? 206 : (override.status ?? 200);
+    for (const [field, header] of Object.entries(override.flagHeaders ?? {})) {
+      if (readTopField(route.method.output, result.message, field) === true)
+        headers[header] = "true";
+    }
+    const job = override.jobField
+      ? (readTopField(route.method.output, result.message, override.jobField) as
+          | JobLike
+          | undefined)
+      : undefined;
+    if (job) headers.location = `/v1/jobs/${encodeURIComponent(job.id)}`;
+    const accepted = job !== undefined && job.state !== JobState.DONE;
+    const status = range ? 206 : accepted ? 202 : (override.status ?? 200);
     if (status === 204) return { status, headers };
     const body = toRestJson(route.method.output, result.message, {
       responseField: route.responseField,
@@ -199,6 +213,45 @@ export function createRestTranscoder(
     }
     return json;
   }
+}
+
+/** What the transcoder reads of a `Job` in a response. */
+interface JobLike {
+  readonly id: string;
+  readonly state: JobState;
+}
+
+/** Sets the request fields that the override's headers carry. */
+function applyHeaderFields(
+  req: NodeRequest,
+  route: Route,
+  override: RestOverride,
+  json: JsonObject,
+): void {
+  for (const [header, name] of Object.entries(override.headerFields ?? {})) {
+    const value = req.headers[header];
+    if (value === undefined) continue;
+    const spelled = header.replace(
+      /(^|-)([a-z])/g,
+      (_m, dash: string, c: string) => dash + c.toUpperCase(),
+    );
+    if (Array.isArray(value))
+      throw new RestError(400, `send one ${spelled} header, not ${value.length}`);
+    const fields = route.method.input.fields.filter((f) => f.name === name);
+    if (hasJsonField(json, fields)) {
+      throw new RestError(
+        400,
+        `send ${name} either as the ${spelled} header or in the body, not both`,
+      );
+    }
+    json[name] = value;
+  }
+}
+
+/** A top-level field of a response message, by proto name. */
+function readTopField(output: DescMessage, message: Message, name: string): unknown {
+  const field = output.fields.find((f) => f.name === name);
+  return field ? readMessageField(message, [field]) : undefined;
 }
 
 /** Field paths the path and the body set. */
@@ -272,6 +325,7 @@ function checkOverrides(
     if (flag && (flagField?.fieldKind !== "scalar" || flagField.scalar !== ScalarType.BOOL)) {
       throw new Error(`REST override ${key}: createdUnless ${flag} is no bool response field`);
     }
+    checkNamedFields(key, own[0]?.method, override);
     if (!override.location) continue;
     const template = parsePathTemplate(override.location);
     for (const route of own) {
@@ -285,6 +339,22 @@ function checkOverrides(
     }
   }
   return locations;
+}
+
+/** Refuses header and job fields that the method's messages do not have. */
+function checkNamedFields(key: string, method: DescMethod | undefined, override: RestOverride) {
+  const has = (message: DescMessage | undefined, name: string) =>
+    message?.fields.some((f) => f.name === name) ?? false;
+  const missing = [
+    ...Object.values(override.headerFields ?? {}).filter((n) => !has(method?.input, n)),
+    ...Object.keys(override.flagHeaders ?? {}).filter((n) => !has(method?.output, n)),
+    ...(override.jobField && !has(method?.output, override.jobField) ? [override.jobField] : []),
+  ];
+  if (missing.length > 0) {
+    throw new Error(
+      `REST override ${key} names fields the method does not have: ${missing.join(", ")}`,
+    );
+  }
 }
 
 function checkOmittedListMeansAll(

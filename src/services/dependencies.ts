@@ -5,6 +5,18 @@ import type { EventBus } from "../streams/event-bus.js";
 import type { PreferenceCache } from "./preference-cache.js";
 import type { RuleCache } from "./rule-cache.js";
 
+/** How producers' calls behave (`config.producers`). */
+export interface ProducerSettings {
+  /** How long an idempotency key holds, in ms. */
+  readonly idempotencyWindowMs: number;
+  /** Recipients one fan-out or job batch writes at once. */
+  readonly concurrency: number;
+  /** The most subscribers one topic may have. */
+  readonly topicMaxSubscribers: number;
+  /** A change by key reaching at most this many users is done before the call answers. */
+  readonly inlineJobMax: number;
+}
+
 /** What the services need, injected so they run against any store and clock. */
 export interface ServiceDependencies {
   readonly repositories: Repositories;
@@ -20,6 +32,7 @@ export interface ServiceDependencies {
   readonly events: EventBus;
   /** Milliseconds since the Unix epoch. */
   readonly now: () => number;
+  readonly producers: ProducerSettings;
   /**
    * Told when reading a delete-all's result back for its event fails: the
    * delete stands, and the event carries the issued bound instead.

@@ -1,57 +1,62 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { isKsuid } from "../domain/ids.js";
-import type { StoredNotification } from "../domain/notification.js";
 import { filterFingerprint } from "../domain/notification-filter.js";
 import { decodePageToken, encodePageToken } from "../domain/page-token.js";
 import { pageSizes } from "../domain/paging.js";
-import {
-  checkCategory,
-  checkIdsOrAll,
-  checkMessage,
-  checkProperties,
-  checkUsername,
-} from "../domain/validation.js";
+import { checkUsernameCount } from "../domain/producer-validation.js";
+import { checkIdsOrAll, checkUsername } from "../domain/validation.js";
 import { ValidationError } from "../domain/validation-error.js";
 import type { NotificationService } from "../gen/notification/v1/notification_pb.js";
+import { requestIdKey } from "../server/request-id.js";
 import type { InboxEvent } from "../streams/inbox-event.js";
 import { clearedEvent } from "../streams/replay.js";
-import { isSuppressed } from "./delivery-check.js";
+import { createByKeyMethods } from "./by-key-service.js";
+import { deliver } from "./deliver.js";
 import type { ServiceDependencies } from "./dependencies.js";
 import { filterFromProto } from "./from-proto.js";
+import type { JobRunner } from "./job-runner.js";
 import { listInbox } from "./list-inbox.js";
+import { createResponse, producerDelivery, recipientError } from "./producer-request.js";
 import { createStateMethods } from "./state-methods.js";
-import { inboxItemToProto, storedToProto } from "./to-proto.js";
+import { inboxItemToProto } from "./to-proto.js";
 
 /**
- * NotificationService: create, list and delete a user's notifications, and
- * their read, archived and seen states and counts (`state-methods.ts`).
+ * NotificationService: create (for one user or many), list and delete a
+ * user's notifications, their read, archived and seen states and counts
+ * (`state-methods.ts`), and changes of every copy of a notification by its
+ * key (`by-key-service.ts`).
  */
 export function createNotificationService(
   deps: ServiceDependencies,
+  runner: JobRunner,
 ): Partial<ServiceImpl<typeof NotificationService>> {
   const { inboxes, cursors } = deps.repositories;
   return {
     ...createStateMethods(deps),
+    ...createByKeyMethods(deps, runner),
 
     async createNotification(req) {
       checkUsername(req.username);
-      checkCategory(req.category);
-      checkMessage(req.message);
-      checkProperties(req.properties);
-      // A muted category is neither stored nor streamed for this user.
-      if (await isSuppressed(deps, req.username, req.category)) return { suppressed: true };
-      const notification: StoredNotification = {
-        id: deps.newId(),
-        category: req.category,
-        message: req.message,
-        createdAt: deps.now(),
-        properties: { ...req.properties },
+      const delivery = producerDelivery(req, () => "username");
+      const [result] = await deliver(deps, { ...delivery, usernames: [req.username] });
+      if (result?.kind === "failed") throw result.error;
+      return createResponse(result);
+    },
+
+    async createNotifications(req, ctx) {
+      checkUsernameCount(req.usernames);
+      const delivery = producerDelivery(req, (i) => `usernames[${i}]`);
+      const results = await deliver(deps, { ...delivery, usernames: req.usernames });
+      const requestId = ctx.values.get(requestIdKey);
+      return {
+        results: results.map((result, i) => ({
+          username: req.usernames[i] ?? "",
+          ...(result.kind === "failed"
+            ? { error: recipientError(result.error, requestId) }
+            : createResponse(result)),
+        })),
       };
-      await inboxes.change(req.username, { kind: "add", notification });
-      // Published only once storage acknowledged it; bounded, never throws.
-      await deps.events.publish(req.username, { kind: "created", notification });
-      return { notification: storedToProto(notification) };
     },
 
     async listNotifications(req) {

@@ -170,6 +170,12 @@ function eventOf(
       if (state) Object.assign(notification, effectiveState(state, event.notification));
       return { case: "notification", value: notification };
     }
+    case "updated": {
+      const notification = storedToProto(event.notification);
+      notification.unseen = isUnseen(notification.id, cursor);
+      if (state) Object.assign(notification, effectiveState(state, event.notification));
+      return { case: "updated", value: { notification } };
+    }
     case "deleted":
       return { case: "deleted", value: { ids: [...event.ids] } };
     case "cleared":
@@ -184,5 +190,16 @@ function eventOf(
     }
     case "seen":
       return { case: "seen", value: { cursor: event.cursor } };
+    case "broadcast":
+      return {
+        case: "broadcast",
+        value: {
+          topic: event.topic,
+          category: event.category,
+          message: event.message,
+          properties: { ...event.properties },
+          sentAt: timestampFromMs(event.sentAt),
+        },
+      };
   }
 }

@@ -17,6 +17,7 @@ export function storedToProto(n: StoredNotification): Notification {
     message: n.message,
     createdAt: timestampFromMs(n.createdAt),
     properties: { ...n.properties },
+    key: n.key ?? "",
   });
 }
 

@@ -1,9 +1,13 @@
-/** Applies a batch of changes to one key in one read-modify-write. */
-export type CommitBatch<C> = (key: string, changes: readonly C[]) => Promise<void>;
+/**
+ * Applies a batch of changes to one key in one read-modify-write, and
+ * resolves with what every caller of the batch is answered (such as the value
+ * written).
+ */
+export type CommitBatch<C, R> = (key: string, changes: readonly C[]) => Promise<R>;
 
-interface Waiter<C> {
+interface Waiter<C, R> {
   readonly change: C;
-  readonly resolve: () => void;
+  readonly resolve: (result: R) => void;
   readonly reject: (reason: unknown) => void;
 }
 
@@ -15,18 +19,21 @@ interface Waiter<C> {
  * other. Each caller is answered when the write carrying its change is
  * acknowledged, or fails with that write's error.
  */
-export class GroupCommitter<C> {
-  private readonly queues = new Map<string, Waiter<C>[]>();
+export class GroupCommitter<C, R = void> {
+  private readonly queues = new Map<string, Waiter<C, R>[]>();
   // Callers of idle(), answered when the last queue empties.
   private idleWaiters: (() => void)[] = [];
   private batches = 0;
 
   /** @param commit writes one batch; its rejection fails every change in the batch. */
-  constructor(private readonly commit: CommitBatch<C>) {}
+  constructor(private readonly commit: CommitBatch<C, R>) {}
 
-  /** Queues a change for a key; resolves once a write carrying it is acknowledged. */
-  submit(key: string, change: C): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /**
+   * Queues a change for a key; resolves, with the batch's result, once a
+   * write carrying it is acknowledged.
+   */
+  submit(key: string, change: C): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       const queue = this.queues.get(key);
       if (queue) {
         queue.push({ change, resolve, reject });
@@ -61,11 +68,11 @@ export class GroupCommitter<C> {
       }
       this.batches++;
       try {
-        await this.commit(
+        const result = await this.commit(
           key,
           batch.map((w) => w.change),
         );
-        for (const w of batch) w.resolve();
+        for (const w of batch) w.resolve(result);
       } catch (error) {
         for (const w of batch) w.reject(error);
       }

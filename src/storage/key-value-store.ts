@@ -1,10 +1,12 @@
 /**
- * The buckets of the storage layout (contract §5, §7.6, §10, docs/storage.md):
- * one head per user in `notifications` and the user's sealed segments in
- * `segments`, one cursor per user in `cursors`, one rule set in `rules`, one
- * read and archived state per user in `states`; one object per user in
- * `preferences` and in `digests` (digest state and lease), and the digest
- * schedule index in `digest-schedule`.
+ * The buckets of the storage layout (contract §5, §7.6, §9, §10,
+ * docs/storage.md): one head per user in `notifications` and the user's
+ * sealed segments in `segments`, one cursor per user in `cursors`, one rule
+ * set in `rules`, one read and archived state per user in `states`; one
+ * object per user in `preferences` and in `digests` (digest state and lease),
+ * and the digest schedule index in `digest-schedule`; topic subscribers in
+ * shards in `topics`, the index from a notification key to its users in
+ * shards in `keys`, durable jobs and the set of active ones in `jobs`.
  */
 export type BucketName =
   | "notifications"
@@ -14,7 +16,10 @@ export type BucketName =
   | "states"
   | "preferences"
   | "digests"
-  | "digest-schedule";
+  | "digest-schedule"
+  | "topics"
+  | "keys"
+  | "jobs";
 
 /** Every bucket, for stores that prepare them at start-up. */
 export const bucketNames: readonly BucketName[] = [
@@ -26,6 +31,9 @@ export const bucketNames: readonly BucketName[] = [
   "preferences",
   "digests",
   "digest-schedule",
+  "topics",
+  "keys",
+  "jobs",
 ];
 
 /**

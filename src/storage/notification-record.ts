@@ -6,7 +6,16 @@ import type { StoredNotification } from "../domain/notification.js";
 // format themselves: going through generated messages built and then copied
 // every notification of a value on each read and write. The bytes are those
 // protobuf-es writes, and they read anything protobuf-es reads.
-const record = { id: 1, category: 2, message: 3, createdAt: 4, properties: 5 } as const;
+const record = {
+  id: 1,
+  category: 2,
+  message: 3,
+  createdAt: 4,
+  properties: 5,
+  key: 6,
+  idempotencyKey: 7,
+  fingerprint: 8,
+} as const;
 const mapEntry = { key: 1, value: 2 } as const;
 
 // A notification never changes once stored, and a head keeps the same objects
@@ -74,6 +83,11 @@ function encodeNotification(n: StoredNotification): Uint8Array {
     writer.tag(mapEntry.value, WireType.LengthDelimited).string(n.properties[key] ?? "");
     writer.join();
   }
+  if (n.key) writer.tag(record.key, WireType.LengthDelimited).string(n.key);
+  if (n.idempotency) {
+    writer.tag(record.idempotencyKey, WireType.LengthDelimited).string(n.idempotency.key);
+    writer.tag(record.fingerprint, WireType.LengthDelimited).string(n.idempotency.fingerprint);
+  }
   return writer.finish();
 }
 
@@ -89,6 +103,9 @@ export function readNotification(reader: BinaryReader, length: number): StoredNo
   let message = "";
   let createdAt = 0;
   const properties: Record<string, string> = {};
+  let key = "";
+  let idempotencyKey = "";
+  let fingerprint = "";
   while (reader.pos < end) {
     const [field, wireType] = reader.tag();
     if (field === record.id) id = reader.string(true);
@@ -96,9 +113,20 @@ export function readNotification(reader: BinaryReader, length: number): StoredNo
     else if (field === record.message) message = reader.string(true);
     else if (field === record.createdAt) createdAt = Number(reader.int64());
     else if (field === record.properties) readProperty(reader, reader.uint32(), properties);
+    else if (field === record.key) key = reader.string(true);
+    else if (field === record.idempotencyKey) idempotencyKey = reader.string(true);
+    else if (field === record.fingerprint) fingerprint = reader.string(true);
     else reader.skip(wireType, field);
   }
-  return { id, category, message, createdAt, properties };
+  return {
+    id,
+    category,
+    message,
+    createdAt,
+    properties,
+    ...(key && { key }),
+    ...(idempotencyKey && { idempotency: { key: idempotencyKey, fingerprint } }),
+  };
 }
 
 function readProperty(reader: BinaryReader, length: number, into: Record<string, string>): void {

@@ -43,12 +43,13 @@ import { decodeState, encodeState } from "./state-codec.js";
 
 /**
  * The head of a user's inbox: bucket `notifications`, key = username; its
- * sealed segments in bucket `segments` (docs/storage.md).
+ * sealed segments in bucket `segments` (docs/storage.md). Copies with one
+ * idempotency key created within `idempotencyWindowMs` collapse to one.
  *
  * @param newKey issues a unique segment key.
  */
 export function inboxHeadType(
-  options: UpkeepOptions,
+  options: UpkeepOptions & { readonly idempotencyWindowMs: number },
   segments: SegmentStore,
   newKey: () => string,
 ): RecordType<InboxHead, InboxChange> {
@@ -57,7 +58,7 @@ export function inboxHeadType(
     bucket: "notifications",
     decode: decodeHead,
     encode: (_key, head) => encodeHead(head),
-    merge: (siblings) => mergeHeads(siblings, options.retention),
+    merge: (siblings) => mergeHeads(siblings, options.retention, options.idempotencyWindowMs),
     apply: (current, changes) => applyChanges(current ?? emptyHead, changes, options.retention),
     prepare: (key, current, next, changes) => write(key, current, next, changes),
     // A delete-all's mark is the newest id it read: what its read missed would survive it.

@@ -2,13 +2,15 @@ import type { Cursor, CursorChange } from "../domain/cursor.js";
 import type { DigestChange, DigestState } from "../domain/digest-state.js";
 import type { IdGenerator } from "../domain/ids.js";
 import type { InboxChange } from "../domain/inbox-changes.js";
-import { emptyHead } from "../domain/inbox-head.js";
+import { emptyHead, type InboxHead } from "../domain/inbox-head.js";
 import { emptyState, type InboxState } from "../domain/inbox-state.js";
 import type { PreferencesChange, UserPreferences } from "../domain/preferences.js";
 import type { RuleSet } from "../domain/rule.js";
 import { activeRules, type RuleWrite } from "../domain/rule-set.js";
 import type { StateChange } from "../domain/state-changes.js";
+import { JobStore } from "./job-store.js";
 import type { CallOptions, KeyValueStore } from "./key-value-store.js";
+import { MemberSets } from "./member-sets.js";
 import {
   cursorKey,
   cursorType,
@@ -40,8 +42,11 @@ import { StoredInbox } from "./stored-inbox.js";
 export interface InboxRepository {
   /** The user's inbox as read now: the head merged, segments read as answers need them. */
   read(username: string, options?: CallOptions): Promise<StoredInbox>;
-  /** Applies a change to the user's inbox; resolves once a write carrying it is acknowledged. */
-  change(username: string, change: InboxChange): Promise<void>;
+  /**
+   * Applies a change to the user's inbox; resolves once a write carrying it is
+   * acknowledged, with the head that write stored.
+   */
+  change(username: string, change: InboxChange): Promise<InboxHead>;
   /** Writes of heads made so far: far fewer than changes under load (for tests and metrics). */
   readonly batchCount: number;
 }
@@ -104,6 +109,12 @@ export interface Repositories {
   readonly digests: DigestRepository;
   /** Which users are due for a digest when. */
   readonly schedule: ScheduleIndex;
+  /** Topics' subscribers (bucket `topics`), by topic. */
+  readonly topics: MemberSets;
+  /** The users who got a copy of a notification with a key (bucket `keys`), by key. */
+  readonly keyIndex: MemberSets;
+  /** Durable jobs and the set of active ones (bucket `jobs`). */
+  readonly jobs: JobStore;
   /** Resolves when no write is queued or running in any repository. */
   idle(): Promise<void>;
 }
@@ -118,6 +129,12 @@ export interface RepositoryOptions {
   readonly segmentCacheBytes: number;
   /** Issues the unique keys of new segments. */
   readonly newId: IdGenerator;
+  /** How long an idempotency key holds, in ms (contract §9.1). */
+  readonly idempotencyWindowMs: number;
+  /** Members one shard of a topic or of the key index takes before members go a level deeper. */
+  readonly shardCapacity: number;
+  /** Storage calls one member-set operation makes at once. */
+  readonly concurrency: number;
   /** Told the sibling count of every read. Default: nobody. */
   readonly observeSiblings?: SiblingObserver;
   /** Told when a read repair fails (the reader is not). Default: nobody. */
@@ -142,12 +159,20 @@ export function createRepositories(store: KeyValueStore, options: RepositoryOpti
     cacheBytes: options.segmentCacheBytes,
     onMissing: options.onSegmentMissing,
   });
-  const upkeep = { retention, headLimit: options.headLimit };
+  const upkeep = {
+    retention,
+    headLimit: options.headLimit,
+    idempotencyWindowMs: options.idempotencyWindowMs,
+  };
   const heads = new ResolvingStore(
     store,
     inboxHeadType(upkeep, segments, options.newId),
     observers,
   );
+  const setOptions = { shardCapacity: options.shardCapacity, concurrency: options.concurrency };
+  const topics = new MemberSets(store, "topics", options.newId, setOptions, observers);
+  const keyIndex = new MemberSets(store, "keys", options.newId, setOptions, observers);
+  const jobs = new JobStore(store, observers);
   const cursors = new ResolvingStore(store, cursorType, observers);
   const states = new ResolvingStore(store, inboxStateType(retention), observers);
   const rules = new ResolvingStore(store, ruleSetType, observers);
@@ -162,37 +187,60 @@ export function createRepositories(store: KeyValueStore, options: RepositoryOpti
         const head = (await heads.read(username, call)) ?? emptyHead;
         return new StoredInbox(username, head, retention, segments, call);
       },
-      change: (username, change) => heads.change(username, change),
+      change: async (username, change) => (await heads.change(username, change)) ?? emptyHead,
       get batchCount() {
         return heads.batchCount;
       },
     },
     cursors: {
       read: (username, call) => cursors.read(cursorKey(username), call),
-      change: (username, change) => cursors.change(cursorKey(username), change),
+      change: async (username, change) => {
+        await cursors.change(cursorKey(username), change);
+      },
     },
     states: {
       read: async (username, call) => (await states.read(username, call)) ?? emptyState,
-      change: (username, change) => states.change(username, change),
+      change: async (username, change) => {
+        await states.change(username, change);
+      },
     },
     rules: {
       read: async (call) => activeRules((await rules.read(ruleSetKey, call)) ?? new Map()),
-      change: (write) => rules.change(ruleSetKey, write),
+      change: async (write) => {
+        await rules.change(ruleSetKey, write);
+      },
     },
     preferences: {
       read: (username, call) => preferences.read(username, call),
-      change: (username, change) => preferences.change(username, change),
+      change: async (username, change) => {
+        await preferences.change(username, change);
+      },
     },
     digests: {
       read: (username, call) => digests.read(username, call),
-      change: (username, change) => digests.change(username, change),
+      change: async (username, change) => {
+        await digests.change(username, change);
+      },
     },
     schedule: new ScheduleIndex(slots, watermark, options.scheduleShards),
+    topics,
+    keyIndex,
+    jobs,
     async idle() {
       await Promise.all(
-        [heads, cursors, states, rules, preferences, digests, slots, watermark].map((s) =>
-          s.idle(),
-        ),
+        [
+          heads,
+          cursors,
+          states,
+          rules,
+          preferences,
+          digests,
+          slots,
+          watermark,
+          topics,
+          keyIndex,
+          jobs,
+        ].map((s) => s.idle()),
       );
     },
   };

@@ -16,7 +16,11 @@ export interface RecordType<V, C> {
    * the resolution of the bytes written.
    */
   merge(siblings: readonly V[]): V | undefined;
-  /** Applies queued changes in order; undefined deletes the key. */
+  /**
+   * Applies queued changes in order; undefined deletes the key. Returning
+   * `current` itself says that nothing changed: nothing is written then
+   * (unless the read found siblings, whose merge is written back).
+   */
   apply(current: V | undefined, changes: readonly C[]): V | undefined;
   /**
    * What a write needs beyond `apply`, run between it and the put: storing
@@ -75,7 +79,7 @@ export interface ResolvingStoreObservers {
  * finds siblings writes the resolved value back.
  */
 export class ResolvingStore<V, C> {
-  private readonly writer: GroupCommitter<C | undefined>;
+  private readonly writer: GroupCommitter<C | undefined, V | undefined>;
   // A key holding the one sibling this instance wrote or read last resolves without decoding.
   private readonly recent = new RecentValues<V>();
 
@@ -111,8 +115,12 @@ export class ResolvingStore<V, C> {
     return value;
   }
 
-  /** Applies a change; resolves once a write carrying it is acknowledged. */
-  change(key: string, change: C): Promise<void> {
+  /**
+   * Applies a change; resolves once a write carrying it is acknowledged, with
+   * the value that write stored (undefined when it deleted the key), so that
+   * a caller can tell what became of its change among the batch's.
+   */
+  change(key: string, change: C): Promise<V | undefined> {
     return this.writer.submit(key, change);
   }
 
@@ -127,7 +135,7 @@ export class ResolvingStore<V, C> {
     while (this.afterWrites.size > 0) await Promise.all(this.afterWrites);
   }
 
-  private async commit(key: string, queued: readonly (C | undefined)[]): Promise<void> {
+  private async commit(key: string, queued: readonly (C | undefined)[]): Promise<V | undefined> {
     const changes = queued.filter((c): c is C => c !== undefined);
     // The write replaces what this read found, so the read must not take
     // copies that lack the key for its absence.
@@ -136,10 +144,12 @@ export class ResolvingStore<V, C> {
     this.observeSiblings(this.type.bucket, values.length);
     const current = this.resolve(key, values);
     let next = this.type.apply(current, changes);
+    // Nothing changed and one sibling stands: writing it again would only cost.
+    if (next !== undefined && next === current && values.length === 1) return next;
     if (next === undefined) {
       this.recent.delete(key);
       if (context !== undefined) await this.store.delete(this.type.bucket, key, context);
-      return;
+      return undefined;
     }
     let afterWrite: (() => Promise<void>) | undefined;
     if (this.type.prepare) {
@@ -149,6 +159,7 @@ export class ResolvingStore<V, C> {
     await this.store.put(this.type.bucket, key, bytes, context);
     this.recent.set(key, bytes, next);
     if (afterWrite) this.runAfterWrite(afterWrite);
+    return next;
   }
 
   private runAfterWrite(work: () => Promise<void>): void {

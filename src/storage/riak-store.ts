@@ -70,6 +70,9 @@ const contentTypes: Readonly<Record<BucketName, string>> = {
   preferences: "application/x-protobuf",
   digests: "application/x-protobuf",
   "digest-schedule": "application/x-protobuf",
+  topics: "application/x-protobuf",
+  keys: "application/x-protobuf",
+  jobs: "application/x-protobuf",
 };
 
 /**

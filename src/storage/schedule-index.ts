@@ -37,8 +37,8 @@ export class ScheduleIndex {
   ) {}
 
   /** Records that `entry.username` is due at `entry.dueAt`; resolves once durable. */
-  add(entry: ScheduleEntry): Promise<void> {
-    return this.slots.change(this.keyOf(entry), { kind: "add", entry: encodeEntry(entry) });
+  async add(entry: ScheduleEntry): Promise<void> {
+    await this.slots.change(this.keyOf(entry), { kind: "add", entry: encodeEntry(entry) });
   }
 
   /**
@@ -58,8 +58,8 @@ export class ScheduleIndex {
   }
 
   /** Forgets an entry (done, or moved); resolves once durable. */
-  remove(entry: ScheduleEntry): Promise<void> {
-    return this.slots.change(this.keyOf(entry), { kind: "remove", entry: encodeEntry(entry) });
+  async remove(entry: ScheduleEntry): Promise<void> {
+    await this.slots.change(this.keyOf(entry), { kind: "remove", entry: encodeEntry(entry) });
   }
 
   /** Every entry of the UTC hour `hour`, from all its shards. */
@@ -77,8 +77,8 @@ export class ScheduleIndex {
   }
 
   /** Moves the watermark up to `hour` (never down); resolves once durable. */
-  advanceWatermark(hour: number): Promise<void> {
-    return this.watermark.change(watermarkKey, hour);
+  async advanceWatermark(hour: number): Promise<void> {
+    await this.watermark.change(watermarkKey, hour);
   }
 
   private keyOf(entry: ScheduleEntry): string {

@@ -44,6 +44,13 @@ export interface EventBus extends EventSource<InboxEvent> {
    * (they resume from storage), and must not fail the write that caused it.
    */
   publish(username: string, event: InboxEvent): Promise<void>;
+  /**
+   * Publishes one event on the channel of each of `usernames` (a live-only
+   * broadcast). Resolves with how many of those channels had a listener,
+   * counting each instance that has one once (with Redis: what PUBLISH
+   * answers); never rejects, a failed publish counts 0.
+   */
+  broadcast(usernames: readonly string[], event: InboxEvent): Promise<number>;
   /** Current counts, for tests and metrics. */
   stats(): EventBusStats;
   /** Tells every listener the feed is gone and releases connections. */

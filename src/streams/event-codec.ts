@@ -24,7 +24,8 @@ export function decodeEvent(text: string): InboxEvent {
   if (!isRecord(value) || value.v !== 1) throw new EventDecodeError("unknown event version");
   switch (value.kind) {
     case "created":
-      return { kind: "created", notification: decodeNotification(value.notification) };
+    case "updated":
+      return { kind: value.kind, notification: decodeNotification(value.notification) };
     case "deleted":
       if (!isStringArray(value.ids)) throw new EventDecodeError("deleted: ids must be strings");
       return { kind: "deleted", ids: value.ids };
@@ -52,6 +53,24 @@ export function decodeEvent(text: string): InboxEvent {
       if (typeof value.cursor !== "string")
         throw new EventDecodeError("seen: cursor must be a string");
       return { kind: "seen", cursor: value.cursor };
+    case "broadcast":
+      if (
+        typeof value.topic !== "string" ||
+        typeof value.category !== "string" ||
+        typeof value.message !== "string" ||
+        typeof value.sentAt !== "number" ||
+        !isStringMap(value.properties)
+      ) {
+        throw new EventDecodeError("broadcast: not a broadcast");
+      }
+      return {
+        kind: "broadcast",
+        topic: value.topic,
+        category: value.category,
+        message: value.message,
+        properties: value.properties,
+        sentAt: value.sentAt,
+      };
     default:
       throw new EventDecodeError(`unknown event kind ${JSON.stringify(value.kind)}`);
   }
@@ -64,8 +83,8 @@ function decodeNotification(value: unknown): StoredNotification {
     typeof value.category !== "string" ||
     typeof value.message !== "string" ||
     typeof value.createdAt !== "number" ||
-    !isRecord(value.properties) ||
-    !Object.values(value.properties).every((v) => typeof v === "string")
+    !isStringMap(value.properties) ||
+    (value.key !== undefined && typeof value.key !== "string")
   ) {
     throw new EventDecodeError("created: not a notification");
   }
@@ -74,7 +93,8 @@ function decodeNotification(value: unknown): StoredNotification {
     category: value.category,
     message: value.message,
     createdAt: value.createdAt,
-    properties: value.properties as Record<string, string>,
+    properties: value.properties,
+    ...(typeof value.key === "string" && { key: value.key }),
   };
 }
 
@@ -87,8 +107,7 @@ function decodeFilter(value: unknown): NotificationFilter {
     typeof value.read !== "string" ||
     !readSelections.includes(value.read) ||
     typeof value.archived !== "boolean" ||
-    !isRecord(value.properties) ||
-    !Object.values(value.properties).every((v) => typeof v === "string")
+    !isStringMap(value.properties)
   ) {
     throw new EventDecodeError("marked-all: not a filter");
   }
@@ -96,12 +115,16 @@ function decodeFilter(value: unknown): NotificationFilter {
     categories: value.categories,
     read: value.read as ReadSelection,
     archived: value.archived,
-    properties: value.properties as Record<string, string>,
+    properties: value.properties,
   };
 }
 
 function isFlag(value: unknown): value is StateFlag {
   return value === "read" || value === "archived";
+}
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return isRecord(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
 function isStringArray(value: unknown): value is string[] {

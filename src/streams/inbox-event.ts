@@ -26,4 +26,16 @@ export type InboxEvent =
       readonly filter: NotificationFilter;
     }
   /** The seen cursor moved to `cursor`. */
-  | { readonly kind: "seen"; readonly cursor: string };
+  | { readonly kind: "seen"; readonly cursor: string }
+  /** A notification's message or properties changed (an update by key); its id did not. */
+  | { readonly kind: "updated"; readonly notification: StoredNotification }
+  /** A live-only message to a topic the user subscribes to; never stored. */
+  | {
+      readonly kind: "broadcast";
+      readonly topic: string;
+      readonly category: string;
+      readonly message: string;
+      readonly properties: Readonly<Record<string, string>>;
+      /** Milliseconds since the Unix epoch. */
+      readonly sentAt: number;
+    };

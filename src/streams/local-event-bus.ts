@@ -15,6 +15,16 @@ export class LocalEventBus implements EventBus {
     this.registry.dispatch(username, event);
   }
 
+  async broadcast(usernames: readonly string[], event: InboxEvent): Promise<number> {
+    let reached = 0;
+    for (const username of usernames) {
+      if (!this.registry.has(username)) continue;
+      this.registry.dispatch(username, event);
+      reached++;
+    }
+    return reached;
+  }
+
   async subscribe(username: string, listener: EventListener): Promise<Unsubscribe> {
     if (this.closed) throw new ConnectError("the event bus is closed", Code.Unavailable);
     this.registry.add(username, listener);

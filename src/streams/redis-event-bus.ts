@@ -101,6 +101,20 @@ export class RedisEventBus implements EventBus {
     }
   }
 
+  async broadcast(usernames: readonly string[], event: InboxEvent): Promise<number> {
+    const message = encodeEvent(event);
+    // Sent without waiting for each answer: ioredis pipelines them on the connection.
+    const answers = await Promise.all(
+      usernames.map((username) =>
+        this.publisher.publish(this.prefix + username, message).catch((error: unknown) => {
+          this.logger?.debug({ err: error, username }, "could not publish a broadcast to Redis");
+          return 0;
+        }),
+      ),
+    );
+    return answers.reduce((sum, n) => sum + n, 0);
+  }
+
   async subscribe(username: string, listener: EventListener): Promise<Unsubscribe> {
     if (this.closed) throw new ConnectError("the event bus is closed", Code.Unavailable);
     if (this.registry.add(username, listener)) this.joined.set(username, this.join(username));

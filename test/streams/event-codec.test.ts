@@ -14,6 +14,17 @@ describe("event codec", () => {
         properties: { post: "42" },
       },
     },
+    {
+      kind: "created",
+      notification: {
+        id: "2Q1Ds5JW7ZeHazdbdi0AnJ2fMOM",
+        category: "like",
+        message: "with a key",
+        createdAt: 1_700_000_000_123,
+        properties: {},
+        key: "comment:8812",
+      },
+    },
     { kind: "deleted", ids: ["a", "b"] },
     { kind: "cleared", upTo: "m", ids: ["n"] },
     { kind: "marked", flag: "read", ids: ["a"], value: true },
@@ -25,6 +36,14 @@ describe("event codec", () => {
       filter: { categories: ["like"], read: "unread", archived: false, properties: { post: "1" } },
     },
     { kind: "seen", cursor: "m" },
+    {
+      kind: "broadcast",
+      topic: "release:1.2",
+      category: "release",
+      message: "1.2 is out",
+      properties: { channel: "stable" },
+      sentAt: 1_700_000_000_456,
+    },
   ];
 
   it.each(events)("round-trips a $kind event", (event) => {
@@ -50,6 +69,12 @@ describe("event codec", () => {
       filter: { categories: [], read: "maybe", archived: false, properties: {} },
     }),
     JSON.stringify({ v: 1, kind: "seen" }),
+    JSON.stringify({ v: 1, kind: "broadcast", topic: "t", category: "c", message: "m" }),
+    JSON.stringify({
+      v: 1,
+      kind: "created",
+      notification: { id: "x", category: "c", message: "m", createdAt: 1, properties: {}, key: 7 },
+    }),
     JSON.stringify({
       v: 1,
       kind: "created",

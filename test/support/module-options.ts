@@ -12,6 +12,7 @@ import {
   appOptions,
   httpServerOptions,
   redisOptions,
+  repositoryOptions,
   riakOptions,
   storeProbeOptions,
 } from "../../src/service.js";
@@ -38,15 +39,7 @@ export function testAppOptions(overrides: Partial<AppOptions> = {}): AppOptions 
 export function testRepositoryOptions(
   overrides: Partial<RepositoryOptions> = {},
 ): RepositoryOptions {
-  const { retention, headLimit, segmentCacheBytes, scheduleShards } = appOptions(defaultConfig);
-  return {
-    retention,
-    headLimit,
-    segmentCacheBytes,
-    scheduleShards,
-    newId: createIdGenerator(),
-    ...overrides,
-  };
+  return { ...repositoryOptions(defaultConfig), newId: createIdGenerator(), ...overrides };
 }
 
 /** The Riak store's options over `nodes`: defaults, then `overrides`. */

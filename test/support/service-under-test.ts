@@ -95,6 +95,7 @@ export function mergeConfig(overrides: ConfigOverrides, base: ConfigOverrides = 
     streams: section("streams"),
     redis: section("redis"),
     log: section("log"),
+    producers: section("producers"),
     auth: section("auth"),
     email: section("email"),
     preferences: section("preferences"),

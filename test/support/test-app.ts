@@ -7,9 +7,11 @@ import {
   createRouterTransport,
   type Transport,
 } from "@connectrpc/connect";
+import { JobService } from "../../src/gen/notification/v1/job_pb.js";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { PreferenceService } from "../../src/gen/notification/v1/preference_pb.js";
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
+import { TopicService } from "../../src/gen/notification/v1/topic_pb.js";
 import { errorMapping } from "../../src/server/error-mapping.js";
 import { type App, type AppOptions, createApp } from "../../src/service.js";
 import { EmbeddedStore } from "../../src/storage/embedded-store.js";
@@ -29,7 +31,9 @@ export interface TestApp {
   readonly notifications: Client<typeof NotificationService>;
   readonly rules: Client<typeof RuleService>;
   readonly preferences: Client<typeof PreferenceService>;
-  /** The in-memory transport the clients use (for streams). */
+  readonly topics: Client<typeof TopicService>;
+  readonly jobs: Client<typeof JobService>;
+  /** The in-memory transport to the app, for other clients (streams). */
   readonly transport: Transport;
   /** Another app (another "instance") over the same store, with its own caches and ids. */
   sibling(options?: Partial<AppOptions>): TestApp;
@@ -67,9 +71,12 @@ export async function createTestApp(
       notifications: createClient(NotificationService, transport),
       rules: createClient(RuleService, transport),
       preferences: createClient(PreferenceService, transport),
+      topics: createClient(TopicService, transport),
+      jobs: createClient(JobService, transport),
       transport,
       sibling: (siblingOptions = options) => build(siblingOptions, false),
       async close() {
+        await app.jobs.close();
         await app.idle();
         if (!owner) return;
         await appOptions.events.close();

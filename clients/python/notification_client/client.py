@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 import grpc
 
 from notification_client.gen.notification.v1 import (
+    job_pb2_grpc,
     notification_pb2,
     notification_pb2_grpc,
     preference_pb2,
@@ -15,7 +16,9 @@ from notification_client.gen.notification.v1 import (
     rule_pb2_grpc,
     stream_pb2,
     stream_pb2_grpc,
+    topic_pb2_grpc,
 )
+from notification_client.producer import ProducerCalls
 
 #: Seconds a unary call may take unless the caller says otherwise.
 DEFAULT_TIMEOUT = 10.0
@@ -53,7 +56,7 @@ def inbox_filter(
     )
 
 
-class NotificationClient:
+class NotificationClient(ProducerCalls):
     """The notification service over gRPC.
 
     ``target`` is ``host:port`` (``localhost:8080``). Without ``credentials`` the
@@ -68,6 +71,9 @@ class NotificationClient:
     Without it no token is sent (``auth.mode: none``). A missing or invalid
     token fails with ``UNAUTHENTICATED``, another user's inbox with
     ``PERMISSION_DENIED``; ``error.details()`` says why.
+
+    The producer calls (fan-out, topics, jobs, changes by key) come from
+    ``ProducerCalls``.
 
     Every method raises ``grpc.RpcError`` on failure: ``error.code()`` is the
     status (``INVALID_ARGUMENT`` names the field at fault in ``error.details()``).
@@ -96,6 +102,8 @@ class NotificationClient:
         self._rules = rule_pb2_grpc.RuleServiceStub(channel)
         self._streams = stream_pb2_grpc.StreamServiceStub(channel)
         self._preferences = preference_pb2_grpc.PreferenceServiceStub(channel)
+        self._topics = topic_pb2_grpc.TopicServiceStub(channel)
+        self._jobs = job_pb2_grpc.JobServiceStub(channel)
 
     def __enter__(self) -> NotificationClient:
         return self
@@ -119,14 +127,24 @@ class NotificationClient:
         category: str,
         message: str,
         properties: Mapping[str, str] | None = None,
+        *,
+        key: str = "",
+        idempotency_key: str = "",
     ) -> notification_pb2.Notification | None:
         """Stores a notification for ``username``; returns it with its id and ``created_at``.
 
         Returns ``None`` when the user muted ``category`` in the inbox: nothing
-        was stored or streamed (see ``update_preferences``).
+        was stored or streamed (see ``update_preferences``). With
+        ``idempotency_key``, a retry within the window returns the first call's
+        notification (see ``ProducerCalls``).
         """
         request = notification_pb2.CreateNotificationRequest(
-            username=username, category=category, message=message, properties=properties or {}
+            username=username,
+            category=category,
+            message=message,
+            properties=properties or {},
+            key=key,
+            idempotency_key=idempotency_key,
         )
         response = self._notifications.CreateNotification(
             request, timeout=self._timeout, metadata=self._metadata()
@@ -322,8 +340,9 @@ class NotificationClient:
         (with ``after``, a notification id) the replay of what is newer and of
         the states that changed, then live ``notification``, ``deleted``,
         ``cleared``, ``read``, ``read_all``, ``archived``, ``archived_all``,
-        ``seen`` and ``heartbeat`` events; every one but ``state`` and
-        ``heartbeat`` carries ``counts``. The result is also the call:
+        ``seen``, ``updated`` (a change by key), ``broadcast`` (a topic's
+        live-only message) and ``heartbeat`` events; every one but ``state``
+        and ``heartbeat`` carries ``counts``. The result is also the call:
         ``cancel()`` ends it. The stream ends with ``UNAVAILABLE`` when the
         server shuts down, ``RESOURCE_EXHAUSTED`` when the reader is too slow
         and ``UNAUTHENTICATED`` when its token expires; subscribe again (with a

@@ -1,8 +1,12 @@
 export type { CallOptions, Interceptor } from "@connectrpc/connect";
 export { Code, ConnectError } from "@connectrpc/connect";
-export type {
-  ListNotificationsResponse,
-  Notification,
+export {
+  type Job,
+  JobState,
+  type ListNotificationsResponse,
+  type Notification,
+  type RecipientError,
+  type RecipientResult,
 } from "../gen/notification/v1/notification_pb.js";
 export type {
   CategoryPreferences,
@@ -12,6 +16,7 @@ export type {
 } from "../gen/notification/v1/preference_pb.js";
 export type { Rule } from "../gen/notification/v1/rule_pb.js";
 export type {
+  Broadcast,
   CursorMoved,
   InboxCounts,
   InboxState,
@@ -21,7 +26,9 @@ export type {
   NotificationsDeleted,
   NotificationsRead,
   NotificationsReadAll,
+  NotificationUpdated,
 } from "../gen/notification/v1/stream_pb.js";
+export type { ListTopicSubscribersResponse } from "../gen/notification/v1/topic_pb.js";
 export type { Protocol, TokenSource, TransportOptions } from "./create-transport.js";
 export {
   createNotificationClient,
@@ -35,5 +42,6 @@ export {
   type RuleInit,
 } from "./notification-client.js";
 export type { PreferenceClient, PreferencesInit } from "./preference-client.js";
+export type { KeyUpdate, ProducerClient, ProducerContent, WaitOptions } from "./producer-client.js";
 export { defaultReconnectOptions, type ReconnectOptions } from "./reconnect.js";
 export type { SubscribeEvent, SubscribeOptions } from "./subscription.js";

@@ -12,6 +12,11 @@ import { type Rule, RuleService } from "../gen/notification/v1/rule_pb.js";
 import { StreamService } from "../gen/notification/v1/stream_pb.js";
 import { createTransport, type TransportOptions } from "./create-transport.js";
 import { createPreferenceClient, type PreferenceClient } from "./preference-client.js";
+import {
+  createProducerClient,
+  type ProducerClient,
+  type ProducerContent,
+} from "./producer-client.js";
 import { type SubscribeEvent, type SubscribeOptions, subscribeWithResume } from "./subscription.js";
 
 /** What a new notification says. */
@@ -22,6 +27,13 @@ export interface NotificationContent {
   readonly message: string;
   /** At most 32 entries; keys 1 to 64 characters, values at most 1024. Default none. */
   readonly properties?: Readonly<Record<string, string>>;
+  /** Your name for the notification (see {@link ProducerContent.key}). Default none. */
+  readonly key?: string;
+  /**
+   * Makes a retry safe: the same key for the same user within 24 hours
+   * answers the first call's notification (see {@link ProducerContent.idempotencyKey}).
+   */
+  readonly idempotencyKey?: string;
 }
 
 /**
@@ -82,7 +94,7 @@ export interface RuleInit {
  * `code` says what failed (INVALID_ARGUMENT names the field at fault) and takes
  * optional `CallOptions` (`signal`, `timeoutMs`, `headers`).
  */
-export interface NotificationClient extends PreferenceClient {
+export interface NotificationClient extends PreferenceClient, ProducerClient {
   /**
    * Stores a new notification for `username` and returns it with its id and
    * `createdAt`; `undefined` when the user muted the category in the inbox,
@@ -210,6 +222,7 @@ export function createNotificationClient(
   const streams = createClient(StreamService, transport);
   return {
     ...createPreferenceClient(transport),
+    ...createProducerClient(transport),
     async createNotification(username, content, callOptions) {
       const response = await notifications.createNotification(
         { username, ...content, properties: { ...content.properties } },

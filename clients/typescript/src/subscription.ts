@@ -23,6 +23,8 @@ const passedOn = new Set([
   "archived",
   "archivedAll",
   "seen",
+  "updated",
+  "broadcast",
 ]);
 
 /**
@@ -32,8 +34,11 @@ const passedOn = new Set([
  * replayed or live), `deleted` (ids), `cleared` (a delete-all: everything up
  * to `upTo`, and the `ids` above it), `read` and `archived` (ids and their new
  * state), `readAll` and `archivedAll` (every notification up to `upTo` that
- * matches `filter`), `seen` (the cursor moved). Every event but `state`
- * carries `counts`: the inbox view's total, unseen and unread after it.
+ * matches `filter`), `seen` (the cursor moved), `updated` (a notification's
+ * new message or properties, same id: an update by key), `broadcast` (a
+ * live-only message to a topic the user subscribes to; never stored, never
+ * replayed). Every event but `state` carries `counts`: the inbox view's
+ * total, unseen and unread after it.
  * Heartbeats keep the connection open and are not passed on.
  */
 export type SubscribeEvent = Extract<
@@ -48,7 +53,9 @@ export type SubscribeEvent = Extract<
       | "readAll"
       | "archived"
       | "archivedAll"
-      | "seen";
+      | "seen"
+      | "updated"
+      | "broadcast";
   }
 > & {
   /** The inbox view's counts after the event; undefined on `state`, which carries its own. */

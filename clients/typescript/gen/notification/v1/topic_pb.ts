@@ -271,7 +271,9 @@ export const TopicService: GenService<{
     output: typeof RemoveTopicSubscribersResponseSchema;
   },
   /**
-   * Lists a topic's subscribers in pages, ordered by username.
+   * Lists a topic's subscribers in pages, in a stable order (by a hash of the
+   * username, the order the topic's shards keep), so that paging neither skips
+   * nor repeats a subscriber who stays subscribed.
    *
    * @generated from rpc notification.v1.TopicService.ListTopicSubscribers
    */

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file notification/storage/v1/records.proto.
  */
 export const file_notification_storage_v1_records: GenFile = /*@__PURE__*/
-  fileDesc("CiVub3RpZmljYXRpb24vc3RvcmFnZS92MS9yZWNvcmRzLnByb3RvEhdub3RpZmljYXRpb24uc3RvcmFnZS52MSLbAQoSTm90aWZpY2F0aW9uUmVjb3JkEgoKAmlkGAEgASgJEhAKCGNhdGVnb3J5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoAxJPCgpwcm9wZXJ0aWVzGAUgAygLMjsubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLWAQoPSW5ib3hIZWFkUmVjb3JkEkIKDW5vdGlmaWNhdGlvbnMYASADKAsyKy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5Ob3RpZmljYXRpb25SZWNvcmQSEwoLZGVsZXRlZF9pZHMYAiADKAkSFQoNY2xlYXJlZF91cF90bxgDIAEoCRI7CghzZWdtZW50cxgEIAMoCzIpLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlNlZ21lbnRSZWZSZWNvcmQSFgoOYWdlZF9vdXRfdXBfdG8YBSABKAkitwEKEFNlZ21lbnRSZWZSZWNvcmQSCwoDa2V5GAEgASgJEg0KBWxldmVsGAIgASgNEg0KBWNvdW50GAMgASgNEhEKCW5ld2VzdF9pZBgEIAEoCRIRCglvbGRlc3RfaWQYBSABKAkSFgoObWF4X2NyZWF0ZWRfYXQYBiABKAMSFgoObWluX2NyZWF0ZWRfYXQYByABKAMSEAoIYWdlZF9vdXQYCCABKA0SEAoIcmVwbGFjZXMYCSADKAkiUwoNU2VnbWVudFJlY29yZBJCCg1ub3RpZmljYXRpb25zGAEgAygLMisubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkIpABCgpSdWxlUmVjb3JkEg8KB3ZlcnNpb24YASABKAkSDwoHZGVsZXRlZBgCIAEoCBIVCghtYXhfc2l6ZRgDIAEoBUgAiAEBEhkKDG1heF9kdXJhdGlvbhgEIAEoCUgBiAEBEhAKCG1hdGNoX29uGAUgASgJQgsKCV9tYXhfc2l6ZUIPCg1fbWF4X2R1cmF0aW9uIqQBCg1SdWxlU2V0UmVjb3JkEkAKBXJ1bGVzGAEgAygLMjEubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuUnVsZVNldFJlY29yZC5SdWxlc0VudHJ5GlEKClJ1bGVzRW50cnkSCwoDa2V5GAEgASgJEjIKBXZhbHVlGAIgASgLMiMubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuUnVsZVJlY29yZDoCOAEiMwoORW1iZWRkZWRPYmplY3QSDwoHdmVyc2lvbhgBIAEoBBIQCghzaWJsaW5ncxgCIAMoDCIxCg9TdGF0ZU1hcmtSZWNvcmQSDQoFdmFsdWUYASABKAgSDwoHdmVyc2lvbhgCIAEoCSKZAQoXTm90aWZpY2F0aW9uU3RhdGVSZWNvcmQSCgoCaWQYASABKAkSNgoEcmVhZBgCIAEoCzIoLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlN0YXRlTWFya1JlY29yZBI6CghhcmNoaXZlZBgDIAEoCzIoLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlN0YXRlTWFya1JlY29yZCLKAQoRU3RhdGVGaWx0ZXJSZWNvcmQSEgoKY2F0ZWdvcmllcxgBIAMoCRIMCgRyZWFkGAIgASgFEhAKCGFyY2hpdmVkGAMgASgIEk4KCnByb3BlcnRpZXMYBCADKAsyOi5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5TdGF0ZUZpbHRlclJlY29yZC5Qcm9wZXJ0aWVzRW50cnkaMQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEibQoPV2F0ZXJtYXJrUmVjb3JkEg0KBXVwX3RvGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSOgoGZmlsdGVyGAMgASgLMioubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU3RhdGVGaWx0ZXJSZWNvcmQi1wEKEEluYm94U3RhdGVSZWNvcmQSRwoNbm90aWZpY2F0aW9ucxgBIAMoCzIwLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLk5vdGlmaWNhdGlvblN0YXRlUmVjb3JkEjoKCHJlYWRfYWxsGAIgAygLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuV2F0ZXJtYXJrUmVjb3JkEj4KDGFyY2hpdmVkX2FsbBgDIAMoCzIoLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLldhdGVybWFya1JlY29yZGIGcHJvdG8z");
+  fileDesc("CiVub3RpZmljYXRpb24vc3RvcmFnZS92MS9yZWNvcmRzLnByb3RvEhdub3RpZmljYXRpb24uc3RvcmFnZS52MSKWAgoSTm90aWZpY2F0aW9uUmVjb3JkEgoKAmlkGAEgASgJEhAKCGNhdGVnb3J5GAIgASgJEg8KB21lc3NhZ2UYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoAxJPCgpwcm9wZXJ0aWVzGAUgAygLMjsubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uUmVjb3JkLlByb3BlcnRpZXNFbnRyeRILCgNrZXkYBiABKAkSFwoPaWRlbXBvdGVuY3lfa2V5GAcgASgJEhMKC2ZpbmdlcnByaW50GAggASgJGjEKD1Byb3BlcnRpZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIvwDCg9JbmJveEhlYWRSZWNvcmQSQgoNbm90aWZpY2F0aW9ucxgBIAMoCzIrLm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLk5vdGlmaWNhdGlvblJlY29yZBITCgtkZWxldGVkX2lkcxgCIAMoCRIVCg1jbGVhcmVkX3VwX3RvGAMgASgJEjsKCHNlZ21lbnRzGAQgAygLMikubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU2VnbWVudFJlZlJlY29yZBIWCg5hZ2VkX291dF91cF90bxgFIAEoCRJJCglrZXlfZWRpdHMYCiADKAsyNi5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5JbmJveEhlYWRSZWNvcmQuS2V5RWRpdHNFbnRyeRJNCgtrZXlfZGVsZXRlcxgLIAMoCzI4Lm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLkluYm94SGVhZFJlY29yZC5LZXlEZWxldGVzRW50cnkaVwoNS2V5RWRpdHNFbnRyeRILCgNrZXkYASABKAkSNQoFdmFsdWUYAiABKAsyJi5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5LZXlFZGl0UmVjb3JkOgI4ARoxCg9LZXlEZWxldGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLxAQoNS2V5RWRpdFJlY29yZBI4CgdtZXNzYWdlGAEgASgLMicubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuS2V5RmllbGRSZWNvcmQSSgoKcHJvcGVydGllcxgCIAMoCzI2Lm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLktleUVkaXRSZWNvcmQuUHJvcGVydGllc0VudHJ5GloKD1Byb3BlcnRpZXNFbnRyeRILCgNrZXkYASABKAkSNgoFdmFsdWUYAiABKAsyJy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5LZXlGaWVsZFJlY29yZDoCOAEiPwoOS2V5RmllbGRSZWNvcmQSDwoHdmVyc2lvbhgBIAEoCRISCgV2YWx1ZRgCIAEoCUgAiAEBQggKBl92YWx1ZSK3AQoQU2VnbWVudFJlZlJlY29yZBILCgNrZXkYASABKAkSDQoFbGV2ZWwYAiABKA0SDQoFY291bnQYAyABKA0SEQoJbmV3ZXN0X2lkGAQgASgJEhEKCW9sZGVzdF9pZBgFIAEoCRIWCg5tYXhfY3JlYXRlZF9hdBgGIAEoAxIWCg5taW5fY3JlYXRlZF9hdBgHIAEoAxIQCghhZ2VkX291dBgIIAEoDRIQCghyZXBsYWNlcxgJIAMoCSJTCg1TZWdtZW50UmVjb3JkEkIKDW5vdGlmaWNhdGlvbnMYASADKAsyKy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5Ob3RpZmljYXRpb25SZWNvcmQikAEKClJ1bGVSZWNvcmQSDwoHdmVyc2lvbhgBIAEoCRIPCgdkZWxldGVkGAIgASgIEhUKCG1heF9zaXplGAMgASgFSACIAQESGQoMbWF4X2R1cmF0aW9uGAQgASgJSAGIAQESEAoIbWF0Y2hfb24YBSABKAlCCwoJX21heF9zaXplQg8KDV9tYXhfZHVyYXRpb24ipAEKDVJ1bGVTZXRSZWNvcmQSQAoFcnVsZXMYASADKAsyMS5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlU2V0UmVjb3JkLlJ1bGVzRW50cnkaUQoKUnVsZXNFbnRyeRILCgNrZXkYASABKAkSMgoFdmFsdWUYAiABKAsyIy5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5SdWxlUmVjb3JkOgI4ASIzCg5FbWJlZGRlZE9iamVjdBIPCgd2ZXJzaW9uGAEgASgEEhAKCHNpYmxpbmdzGAIgAygMIjEKD1N0YXRlTWFya1JlY29yZBINCgV2YWx1ZRgBIAEoCBIPCgd2ZXJzaW9uGAIgASgJIpkBChdOb3RpZmljYXRpb25TdGF0ZVJlY29yZBIKCgJpZBgBIAEoCRI2CgRyZWFkGAIgASgLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU3RhdGVNYXJrUmVjb3JkEjoKCGFyY2hpdmVkGAMgASgLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuU3RhdGVNYXJrUmVjb3JkIsoBChFTdGF0ZUZpbHRlclJlY29yZBISCgpjYXRlZ29yaWVzGAEgAygJEgwKBHJlYWQYAiABKAUSEAoIYXJjaGl2ZWQYAyABKAgSTgoKcHJvcGVydGllcxgEIAMoCzI6Lm5vdGlmaWNhdGlvbi5zdG9yYWdlLnYxLlN0YXRlRmlsdGVyUmVjb3JkLlByb3BlcnRpZXNFbnRyeRoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJtCg9XYXRlcm1hcmtSZWNvcmQSDQoFdXBfdG8YASABKAkSDwoHdmVyc2lvbhgCIAEoCRI6CgZmaWx0ZXIYAyABKAsyKi5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5TdGF0ZUZpbHRlclJlY29yZCLXAQoQSW5ib3hTdGF0ZVJlY29yZBJHCg1ub3RpZmljYXRpb25zGAEgAygLMjAubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuTm90aWZpY2F0aW9uU3RhdGVSZWNvcmQSOgoIcmVhZF9hbGwYAiADKAsyKC5ub3RpZmljYXRpb24uc3RvcmFnZS52MS5XYXRlcm1hcmtSZWNvcmQSPgoMYXJjaGl2ZWRfYWxsGAMgAygLMigubm90aWZpY2F0aW9uLnN0b3JhZ2UudjEuV2F0ZXJtYXJrUmVjb3JkYgZwcm90bzM");
 
 /**
  * One stored notification. Unseen flags and rollups are derived on read.
@@ -50,6 +50,28 @@ export type NotificationRecord = Message<"notification.storage.v1.NotificationRe
    * @generated from field: map<string, string> properties = 5;
    */
   properties: { [key: string]: string };
+
+  /**
+   * The producer's key for the notification; empty: none.
+   *
+   * @generated from field: string key = 6;
+   */
+  key: string;
+
+  /**
+   * The create's idempotency key, scoped (`p:<key>` from a producer,
+   * `j:<job>:<run>` from a job); empty: none.
+   *
+   * @generated from field: string idempotency_key = 7;
+   */
+  idempotencyKey: string;
+
+  /**
+   * With an idempotency key: a digest of what the create asked for.
+   *
+   * @generated from field: string fingerprint = 8;
+   */
+  fingerprint: string;
 };
 
 /**
@@ -97,12 +119,26 @@ export type InboxHeadRecord = Message<"notification.storage.v1.InboxHeadRecord">
   /**
    * Everything with an id at or below this one has aged out (retention).
    *
-   * Fields 6 to 15 are kept for per-id state and overrides (read, archived,
-   * updates by key) that apply to sealed notifications too.
-   *
    * @generated from field: string aged_out_up_to = 5;
    */
   agedOutUpTo: string;
+
+  /**
+   * Fields 6 to 9 and 12 to 15 are kept for per-id state and overrides that
+   * apply to sealed notifications too.
+   * Updates by key (contract §9.2), by key: each field applies to the copies
+   * with that key, wherever they are stored, whose id is below the field's version.
+   *
+   * @generated from field: map<string, notification.storage.v1.KeyEditRecord> key_edits = 10;
+   */
+  keyEdits: { [key: string]: KeyEditRecord };
+
+  /**
+   * Deletes by key: every copy with the key and an id at or below the value is gone.
+   *
+   * @generated from field: map<string, string> key_deletes = 11;
+   */
+  keyDeletes: { [key: string]: string };
 };
 
 /**
@@ -111,6 +147,56 @@ export type InboxHeadRecord = Message<"notification.storage.v1.InboxHeadRecord">
  */
 export const InboxHeadRecordSchema: GenMessage<InboxHeadRecord> = /*@__PURE__*/
   messageDesc(file_notification_storage_v1_records, 1);
+
+/**
+ * What updates by one key set, field by field.
+ *
+ * @generated from message notification.storage.v1.KeyEditRecord
+ */
+export type KeyEditRecord = Message<"notification.storage.v1.KeyEditRecord"> & {
+  /**
+   * @generated from field: notification.storage.v1.KeyFieldRecord message = 1;
+   */
+  message?: KeyFieldRecord | undefined;
+
+  /**
+   * @generated from field: map<string, notification.storage.v1.KeyFieldRecord> properties = 2;
+   */
+  properties: { [key: string]: KeyFieldRecord };
+};
+
+/**
+ * Describes the message notification.storage.v1.KeyEditRecord.
+ * Use `create(KeyEditRecordSchema)` to create a new message.
+ */
+export const KeyEditRecordSchema: GenMessage<KeyEditRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 2);
+
+/**
+ * One field an update by key set, or (no value) removed.
+ *
+ * @generated from message notification.storage.v1.KeyFieldRecord
+ */
+export type KeyFieldRecord = Message<"notification.storage.v1.KeyFieldRecord"> & {
+  /**
+   * The update's id (a KSUID); the greatest wins a merge.
+   *
+   * @generated from field: string version = 1;
+   */
+  version: string;
+
+  /**
+   * @generated from field: optional string value = 2;
+   */
+  value?: string | undefined;
+};
+
+/**
+ * Describes the message notification.storage.v1.KeyFieldRecord.
+ * Use `create(KeyFieldRecordSchema)` to create a new message.
+ */
+export const KeyFieldRecordSchema: GenMessage<KeyFieldRecord> = /*@__PURE__*/
+  messageDesc(file_notification_storage_v1_records, 3);
 
 /**
  * What the head knows of one segment; all but aged_out is fixed when it is written.
@@ -179,7 +265,7 @@ export type SegmentRefRecord = Message<"notification.storage.v1.SegmentRefRecord
  * Use `create(SegmentRefRecordSchema)` to create a new message.
  */
 export const SegmentRefRecordSchema: GenMessage<SegmentRefRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 2);
+  messageDesc(file_notification_storage_v1_records, 4);
 
 /**
  * The value of bucket `segments`, key `<username>/<segment key>`: sealed
@@ -199,7 +285,7 @@ export type SegmentRecord = Message<"notification.storage.v1.SegmentRecord"> & {
  * Use `create(SegmentRecordSchema)` to create a new message.
  */
 export const SegmentRecordSchema: GenMessage<SegmentRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 3);
+  messageDesc(file_notification_storage_v1_records, 5);
 
 /**
  * One category's entry in the rule set, with the write that produced it.
@@ -242,7 +328,7 @@ export type RuleRecord = Message<"notification.storage.v1.RuleRecord"> & {
  * Use `create(RuleRecordSchema)` to create a new message.
  */
 export const RuleRecordSchema: GenMessage<RuleRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 4);
+  messageDesc(file_notification_storage_v1_records, 6);
 
 /**
  * The value of bucket `rules`, key `rules`: every rule, merged per category.
@@ -261,7 +347,7 @@ export type RuleSetRecord = Message<"notification.storage.v1.RuleSetRecord"> & {
  * Use `create(RuleSetRecordSchema)` to create a new message.
  */
 export const RuleSetRecordSchema: GenMessage<RuleSetRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 5);
+  messageDesc(file_notification_storage_v1_records, 7);
 
 /**
  * How the embedded store keeps one key: its sibling values and a version
@@ -286,7 +372,7 @@ export type EmbeddedObject = Message<"notification.storage.v1.EmbeddedObject"> &
  * Use `create(EmbeddedObjectSchema)` to create a new message.
  */
 export const EmbeddedObjectSchema: GenMessage<EmbeddedObject> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 6);
+  messageDesc(file_notification_storage_v1_records, 8);
 
 /**
  * A read or archived mark on one notification, with the change that set it.
@@ -312,7 +398,7 @@ export type StateMarkRecord = Message<"notification.storage.v1.StateMarkRecord">
  * Use `create(StateMarkRecordSchema)` to create a new message.
  */
 export const StateMarkRecordSchema: GenMessage<StateMarkRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 7);
+  messageDesc(file_notification_storage_v1_records, 9);
 
 /**
  * One notification's marks by id; a mark never set is left unset.
@@ -341,7 +427,7 @@ export type NotificationStateRecord = Message<"notification.storage.v1.Notificat
  * Use `create(NotificationStateRecordSchema)` to create a new message.
  */
 export const NotificationStateRecordSchema: GenMessage<NotificationStateRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 8);
+  messageDesc(file_notification_storage_v1_records, 10);
 
 /**
  * A filter as a watermark keeps it (the API's NotificationFilter).
@@ -379,7 +465,7 @@ export type StateFilterRecord = Message<"notification.storage.v1.StateFilterReco
  * Use `create(StateFilterRecordSchema)` to create a new message.
  */
 export const StateFilterRecordSchema: GenMessage<StateFilterRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 9);
+  messageDesc(file_notification_storage_v1_records, 11);
 
 /**
  * A mark-all: every notification up to `up_to` whose category and properties
@@ -409,7 +495,7 @@ export type WatermarkRecord = Message<"notification.storage.v1.WatermarkRecord">
  * Use `create(WatermarkRecordSchema)` to create a new message.
  */
 export const WatermarkRecordSchema: GenMessage<WatermarkRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 10);
+  messageDesc(file_notification_storage_v1_records, 12);
 
 /**
  * The value of bucket `states`, key = username: the user's read and archived
@@ -439,5 +525,5 @@ export type InboxStateRecord = Message<"notification.storage.v1.InboxStateRecord
  * Use `create(InboxStateRecordSchema)` to create a new message.
  */
 export const InboxStateRecordSchema: GenMessage<InboxStateRecord> = /*@__PURE__*/
-  messageDesc(file_notification_storage_v1_records, 11);
+  messageDesc(file_notification_storage_v1_records, 13);
 

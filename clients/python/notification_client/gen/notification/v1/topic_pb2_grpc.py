@@ -58,7 +58,9 @@ class TopicServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def ListTopicSubscribers(self, request, context):
-        """Lists a topic's subscribers in pages, ordered by username.
+        """Lists a topic's subscribers in pages, in a stable order (by a hash of the
+        username, the order the topic's shards keep), so that paging neither skips
+        nor repeats a subscriber who stays subscribed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
