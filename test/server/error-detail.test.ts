@@ -9,6 +9,7 @@ import { NotificationService } from "../../src/gen/notification/v1/notification_
 import { PreferenceService } from "../../src/gen/notification/v1/preference_pb.js";
 import { RuleService } from "../../src/gen/notification/v1/rule_pb.js";
 import { StreamService } from "../../src/gen/notification/v1/stream_pb.js";
+import { TopicService } from "../../src/gen/notification/v1/topic_pb.js";
 import { createCallObserver } from "../../src/observability/call-observer.js";
 import { createMetrics } from "../../src/observability/metrics.js";
 import { createRestTranscoder } from "../../src/rest/transcoder.js";
@@ -219,6 +220,7 @@ describe("an unexpected internal error, as clients see it", () => {
         // The REST overrides name methods of every service.
         router.service(RuleService, {});
         router.service(PreferenceService, {});
+        router.service(TopicService, {});
         router.service(StreamService, {
           // biome-ignore lint/correctness/useYield: it fails before its first event
           async *subscribe() {
