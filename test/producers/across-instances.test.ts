@@ -1,13 +1,12 @@
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { TopicService } from "../../src/gen/notification/v1/topic_pb.js";
-import { type RedisServer, redisServerProgram, startRedisServer } from "../streams/redis-server.js";
-import { patiently, StreamReader } from "../streams/stream-reader.js";
-import { transports } from "../streams/transports.js";
-import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
-import { type ServiceUnderTest, startServiceUnderTest } from "../support/service-under-test.js";
+import { redisServerProgram } from "../streams/redis-server.js";
+import { patiently } from "../streams/stream-reader.js";
+import { useTwoInstances } from "../streams/two-instances.js";
+import type { ServiceUnderTest } from "../support/service-under-test.js";
 
 // Skipped, with one line naming the Debian package, where redis-server is not installed.
 const describeWithRedis = describe.skipIf(redisServerProgram === undefined);
@@ -15,35 +14,7 @@ const describeWithRedis = describe.skipIf(redisServerProgram === undefined);
 // Producers' events reach live subscribers on other instances: two instances
 // on one Riak cluster, sharing a real redis-server.
 describeWithRedis("producer events across instances over Redis", () => {
-  let redis: RedisServer;
-  let riak: RiakTestCluster;
-  let a: ServiceUnderTest;
-  let b: ServiceUnderTest;
-  const readers: StreamReader[] = [];
-
-  const startInstance = () =>
-    startServiceUnderTest("embedded", {
-      riak: { nodes: riak.nodeList },
-      redis: { url: redis.url },
-    });
-  beforeAll(async () => {
-    [redis, riak] = await Promise.all([
-      startRedisServer(),
-      startRiakTestCluster({
-        nodes: 3,
-        bucketTypes: { notifications: { allowMult: true, dvvEnabled: true } },
-      }),
-    ]);
-    [a, b] = await Promise.all([startInstance(), startInstance()]);
-  });
-  afterEach(async () => {
-    await Promise.all(readers.splice(0).map((r) => r.cancel()));
-  });
-  afterAll(async () => {
-    await Promise.all([a.close(), b.close()]);
-    await riak.close();
-    await redis.kill();
-  });
+  const instances = useTwoInstances();
 
   const clients = (sut: ServiceUnderTest) => {
     const transport = createConnectTransport({ baseUrl: sut.baseUrl, httpVersion: "1.1" });
@@ -53,13 +24,13 @@ describeWithRedis("producer events across instances over Redis", () => {
     };
   };
   const subscribe = async (sut: ServiceUnderTest, username: string) => {
-    const reader = StreamReader.open(transports["gRPC over h2c"](sut.baseUrl), { username });
-    readers.push(reader);
+    const reader = instances.subscribe(sut, username);
     await reader.live();
     return reader;
   };
 
   it("a broadcast published through one instance reaches a stream on the other", async () => {
+    const { a, b } = instances;
     await clients(a).topics.addTopicSubscribers({ topic: "ops", usernames: ["ann", "bob"] });
     const ann = await subscribe(b, "ann");
     const res = await clients(a).topics.publishToTopic({
@@ -73,6 +44,7 @@ describeWithRedis("producer events across instances over Redis", () => {
   });
 
   it("a topic job's copies, and updates and deletes by key, reach streams on the other instance", async () => {
+    const { a, b } = instances;
     await clients(a).topics.addTopicSubscribers({ topic: "news", usernames: ["cid", "dan"] });
     const cid = await subscribe(b, "cid");
     await clients(a).topics.publishToTopic({
