@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { hostname } from "node:os";
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
@@ -22,6 +23,10 @@ import { StreamService } from "./gen/notification/v1/stream_pb.js";
 import { TopicService } from "./gen/notification/v1/topic_pb.js";
 import { registerHealth } from "./grpc/health/health-service.js";
 import { registerReflection } from "./grpc/reflection/reflection-service.js";
+import { IngestConsumer, type IngestConsumerOptions } from "./ingest/ingest-consumer.js";
+import { createIngestMetrics } from "./ingest/ingest-metrics.js";
+import { RedisStreamSource, type RedisStreamSourceOptions } from "./ingest/redis-stream-source.js";
+import { createServiceSink } from "./ingest/service-sink.js";
 import { createLogger } from "./logging/logger.js";
 import { createCallObserver } from "./observability/call-observer.js";
 import {
@@ -105,6 +110,8 @@ export interface RunningService {
   readonly store: KeyValueStore;
   /** Where stored changes travel to live streams. */
   readonly events: EventBus;
+  /** The consumer of `ingest.redis_stream`; undefined when ingestion is off. */
+  readonly ingest: IngestConsumer | undefined;
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   /** The email digest worker; undefined when `email.smtp_url` is empty. */
@@ -242,6 +249,10 @@ export async function startService(
     });
     opened.push(() => admin.close());
 
+    // Ingestion last, so that nothing is consumed by a service that fails to start.
+    const ingest = startIngest(config, app, { logger, metrics, now: options.now ?? Date.now });
+    if (ingest) opened.push(() => ingest.stop(0));
+
     const storeText = storeLabel(config);
     const eventBus = config.redis.url === "" ? "in-process" : "redis";
     const email = digests ? "digests sent by SMTP" : "digests off (email.smtp_url is empty)";
@@ -262,6 +273,7 @@ export async function startService(
       app,
       store,
       events,
+      ingest,
       metrics,
       readiness,
       digests,
@@ -275,7 +287,9 @@ export async function startService(
           // Digests being handed to the SMTP server finish: one cut off
           // mid-send would be taken as sent without knowing it was.
           await digests?.stop();
-          await server.close();
+          // Ingestion drains beside the API: it stops reading at once, finishes
+          // what it holds within the same time and releases the rest.
+          await Promise.all([server.close(), ingest?.stop(config.server.drain_ms)]);
           await app.jobs.close();
           await app.idle();
           await events.close();
@@ -636,6 +650,60 @@ export function httpServerOptions(
 /** `config`'s settings of the Redis event bus. */
 export function redisOptions(config: Config): RedisEventBusOptions {
   return { url: config.redis.url, commandTimeoutMs: config.redis.command_timeout_ms };
+}
+
+/** `config`'s settings of the ingestion consumer. */
+export function ingestOptions(
+  config: Config,
+): Pick<
+  IngestConsumerOptions,
+  "batchSize" | "maxInFlight" | "claimIdleMs" | "retryMaxMs" | "maxAttempts"
+> {
+  const { ingest } = config;
+  return {
+    batchSize: ingest.batch_size,
+    maxInFlight: ingest.max_in_flight,
+    claimIdleMs: ingest.claim_idle_ms,
+    retryMaxMs: ingest.retry_max_ms,
+    maxAttempts: ingest.max_attempts,
+  };
+}
+
+/** `config`'s settings of the Redis stream that ingestion reads. */
+export function redisStreamOptions(config: Config): RedisStreamSourceOptions {
+  return {
+    url: config.redis.url,
+    stream: config.ingest.redis_stream,
+    group: config.ingest.group,
+    // The instance's name: unique per process unless the operator names it.
+    consumer: config.ingest.consumer || `${hostname()}-${process.pid}`,
+    commandTimeoutMs: config.redis.command_timeout_ms,
+  };
+}
+
+// The consumer of ingest.redis_stream, started, into the services' own create
+// path; undefined when no stream is configured.
+function startIngest(
+  config: Config,
+  app: App,
+  context: { logger: Logger; metrics: Metrics; now: () => number },
+): IngestConsumer | undefined {
+  if (config.ingest.redis_stream === "") return undefined;
+  const source = new RedisStreamSource(redisStreamOptions(config));
+  const sink = createServiceSink(createNotificationService(app.deps, app.jobs));
+  let consumer: IngestConsumer | undefined;
+  const metrics = createIngestMetrics(context.metrics.registry, {
+    inFlight: () => consumer?.inFlight ?? 0,
+    stats: () => source.stats(),
+  });
+  consumer = new IngestConsumer(source, sink, {
+    ...ingestOptions(config),
+    logger: context.logger,
+    metrics,
+    now: context.now,
+  });
+  consumer.start();
+  return consumer;
 }
 
 // Riak when nodes are listed (its breaker changes logged and its nodes

@@ -10,6 +10,7 @@ import {
   logLevel,
   milliseconds,
   name,
+  optionalName,
   origins,
   port,
   quorum,
@@ -112,6 +113,19 @@ export const configSchema = z
       })
       .readonly()
       .prefault({}),
+    ingest: z
+      .strictObject({
+        redis_stream: optionalName.default(""),
+        group: name.default("notification-service"),
+        consumer: optionalName.default(""),
+        claim_idle_ms: milliseconds.default(30_000),
+        batch_size: count.default(100),
+        max_in_flight: count.default(64),
+        retry_max_ms: milliseconds.default(5000),
+        max_attempts: count.default(5),
+      })
+      .readonly()
+      .prefault({}),
     log: z
       .strictObject({
         level: logLevel.default("info"),
@@ -193,6 +207,16 @@ export const configSchema = z
       })
       .readonly()
       .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    // Ingestion reads the stream from the Redis that redis.url names.
+    if (config.ingest.redis_stream !== "" && config.redis.url === "") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ingest", "redis_stream"],
+        message: "needs redis.url (REDIS_URL): the stream is read from that Redis",
+      });
+    }
   })
   .readonly();
 

@@ -59,6 +59,11 @@ export const name = z.string().regex(/^[^\s\p{Cc}]+$/u, {
   error: (issue) => `must be a name without spaces (got ${quote(String(issue.input))})`,
 });
 
+/** Empty, or a {@link name}: a name that may be left out. */
+export const optionalName = z.string().regex(/^[^\s\p{Cc}]*$/u, {
+  error: (issue) => `must be empty or a name without spaces (got ${quote(String(issue.input))})`,
+});
+
 /** Any non-empty text, such as a path. */
 export const text = z.string().min(1, { error: "must not be empty" });
 

@@ -94,6 +94,7 @@ export function mergeConfig(overrides: ConfigOverrides, base: ConfigOverrides = 
     },
     streams: section("streams"),
     redis: section("redis"),
+    ingest: section("ingest"),
     log: section("log"),
     producers: section("producers"),
     auth: section("auth"),
