@@ -4,6 +4,8 @@
 // changing only what they test, so no test holds a default of its own.
 import { defaultConfig } from "../../src/config/config-schema.js";
 import { createIdGenerator } from "../../src/domain/ids.js";
+import type { IngestConsumerOptions } from "../../src/ingest/ingest-consumer.js";
+import type { RedisStreamSourceOptions } from "../../src/ingest/redis-stream-source.js";
 import type { StoreProbeOptions } from "../../src/observability/store-probe.js";
 import type { RiakNodeAddress } from "../../src/riak/client.js";
 import type { RiakClusterOptions } from "../../src/riak/cluster.js";
@@ -11,7 +13,9 @@ import {
   type AppOptions,
   appOptions,
   httpServerOptions,
+  ingestOptions,
   redisOptions,
+  redisStreamOptions,
   repositoryOptions,
   riakOptions,
   storeProbeOptions,
@@ -75,4 +79,25 @@ export function testRedisOptions(
 /** The API server's settings (host, limits, timeouts): defaults, on loopback. */
 export function testHttpServerOptions() {
   return { ...httpServerOptions(defaultConfig), host: "127.0.0.1" };
+}
+
+/** The ingestion consumer's settings (batch, in flight, claims, retries): defaults, then `overrides`. */
+export function ingestTestOptions(overrides: Partial<ReturnType<typeof ingestOptions>> = {}) {
+  return { ...ingestOptions(defaultConfig), ...overrides } satisfies Partial<IngestConsumerOptions>;
+}
+
+/** The Redis stream source's options for `url` and `stream`: defaults, then `overrides`. */
+export function testRedisStreamOptions(
+  url: string,
+  stream: string,
+  overrides: Partial<RedisStreamSourceOptions> = {},
+): RedisStreamSourceOptions {
+  return {
+    ...redisStreamOptions({
+      ...defaultConfig,
+      redis: { ...defaultConfig.redis, url },
+      ingest: { ...defaultConfig.ingest, redis_stream: stream },
+    }),
+    ...overrides,
+  };
 }
