@@ -13,6 +13,7 @@ import { costGrowthScenario } from "./scenarios/cost-growth.js";
 import { createScenario } from "./scenarios/create.js";
 import { fanOutScenario } from "./scenarios/fan-out.js";
 import { inboxSizeScenario } from "./scenarios/inbox-size.js";
+import { ingestScenario } from "./scenarios/ingest.js";
 import { listScenario } from "./scenarios/list.js";
 import { microScenario } from "./scenarios/micro.js";
 import { restScenario } from "./scenarios/rest.js";
@@ -28,6 +29,7 @@ const scenarios: readonly Scenario[] = [
   inboxSizeScenario,
   costGrowthScenario,
   stateScenario,
+  ingestScenario,
   microScenario,
   fanOutScenario,
 ];

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import type { StoreKind } from "../test/support/service-under-test.js";
+import type { ConfigOverrides, StoreKind } from "../test/support/service-under-test.js";
 import { type Child, startChild } from "./child-process.js";
 
 /** The service under benchmark, running in its own process. */
@@ -27,6 +27,8 @@ export interface ServiceHostSettings {
    * host's own, in a process of its own.
    */
   readonly riakNodes?: RiakNodes;
+  /** Configuration beyond the bench's own, such as `ingest` and `redis`. Default: none. */
+  readonly config?: ConfigOverrides;
 }
 
 /** Riak nodes for the bench, and how to release them. */
@@ -57,6 +59,7 @@ export async function startRiakNodes(): Promise<RiakNodes> {
  * store, or Riak (see {@link ServiceHostSettings.riakNodes}).
  *
  * @param nodeOptions more flags for the service's Node, such as `--cpu-prof`.
+ * @param overrides configuration beyond the bench's own (such as `ingest`).
  */
 export async function startServiceHost(
   store: StoreKind,
@@ -67,7 +70,11 @@ export async function startServiceHost(
   const riak = store === "riak" ? (settings.riakNodes ?? (await startRiakNodes())) : undefined;
   let service: Child<{ port: number; baselinePort: number }>;
   try {
-    const args = [riak?.nodeList ?? "", String(settings.retention ?? "")];
+    const args = [
+      riak?.nodeList ?? "",
+      String(settings.retention ?? ""),
+      JSON.stringify(settings.config ?? {}),
+    ];
     service = await startChild(serviceModule, args, nodeOptions);
   } catch (error) {
     if (own) await riak?.close();

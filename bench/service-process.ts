@@ -6,7 +6,8 @@
 // extra routes, so the baseline cannot share its listener; a no-op's cost
 // does not depend on which other services a router holds. Started by
 // service-host.ts; argv[2] is the Riak node list or "", argv[3] the
-// retention or "" (the default).
+// retention or "" (the default), argv[4] more configuration as JSON
+// (ConfigOverrides).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,13 +18,13 @@ import { createMetrics } from "../src/observability/metrics.js";
 import { errorMapping } from "../src/server/error-mapping.js";
 import { startHttpServer } from "../src/server/http-server.js";
 import { httpServerOptions, startService } from "../src/service.js";
-import { mergeConfig } from "../test/support/service-under-test.js";
+import { type ConfigOverrides, mergeConfig } from "../test/support/service-under-test.js";
 import { answerParent } from "./child-process.js";
 import { BenchService, noopImpl } from "./noop-service.js";
 
 const dataDir = await mkdtemp(join(tmpdir(), "notification-bench-"));
 const retention = Number(process.argv[3] || defaultConfig.storage.retention);
-const config = mergeConfig({
+const config = mergeConfig(JSON.parse(process.argv[4] || "{}") as ConfigOverrides, {
   // The state-event figures end a subscription per call, each a stream reset
   // that the rapid-reset guard would count against the bench's connection.
   server: { port: 0, admin_port: 0, host: "127.0.0.1", max_stream_resets: 1_000_000 },
