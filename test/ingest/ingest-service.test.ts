@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { sample, scrape } from "../operability/metrics-text.js";
 import { type RedisServer, redisServerProgram, startRedisServer } from "../streams/redis-server.js";
+import { captureLogs } from "../support/log-capture.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
 import {
   type ConfigOverrides,
@@ -22,7 +23,7 @@ describe.skipIf(redisServerProgram === undefined)("ingestion in the service", ()
   let streams = 0;
   beforeAll(async () => {
     redis = await startRedisServer();
-    admin = new Redis(redis.url);
+    admin = quietClient(redis.url);
   });
   afterAll(async () => {
     admin.disconnect();
@@ -132,6 +133,50 @@ describe.skipIf(redisServerProgram === undefined)("ingestion in the service", ()
       expect(sample(metrics, "notification_ingest_in_flight")).toBe(0);
       expect(sample(metrics, "notification_ingest_delay_seconds_count")).toBe(2);
     });
+
+    it("reads again once Redis is back after a crash (an empty Redis: the group is created again)", async () => {
+      await redis.restart();
+      admin.disconnect();
+      admin = quietClient(redis.url);
+      await expect
+        .poll(
+          async () => {
+            await publish(stream, { username: "hal", category: "like", message: "back" });
+            return messagesOf(sut, "hal");
+          },
+          { timeout: 30_000, interval: 500 },
+        )
+        .not.toEqual([]);
+      await drained(stream);
+      expect(new Set(await messagesOf(sut, "hal"))).toEqual(new Set(["back"]));
+    });
+  });
+
+  it("starts while Redis cannot be reached, says so, and stops promptly", async () => {
+    const { logger, lines } = captureLogs();
+    const sut = await startServiceUnderTest(
+      "embedded",
+      {
+        redis: { url: "redis://127.0.0.1:1" },
+        ingest: { redis_stream: "nowhere", retry_max_ms: 100 },
+      },
+      { logger },
+    );
+    try {
+      await expect
+        .poll(() => lines.some((l) => String(l.msg).startsWith("ingestion cannot read")), patiently)
+        .toBe(true);
+      const warning = lines.find((l) => String(l.msg).startsWith("ingestion cannot read"));
+      expect(warning?.level).toBe(40);
+      expect(warning?.msg).toMatch(
+        /^ingestion cannot read from Redis stream "nowhere" \(group "notification-service", consumer "[^"]+"\); retrying$/,
+      );
+      // Once per outage, not once per attempt.
+      expect(lines.filter((l) => l === warning || l.msg === warning?.msg)).toHaveLength(1);
+    } finally {
+      await sut.close();
+    }
+    expect(lines.some((l) => String(l.msg).startsWith("ingestion stopped"))).toBe(true);
   });
 
   describe("on Riak, with two instances", () => {
@@ -221,3 +266,10 @@ describe.skipIf(redisServerProgram === undefined)("ingestion in the service", ()
     });
   });
 });
+
+/** A client for the test's own commands (quiet about reconnecting while the server is down). */
+function quietClient(url: string): Redis {
+  const client = new Redis(url);
+  client.on("error", () => {});
+  return client;
+}
