@@ -2,6 +2,7 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Redis } from "ioredis";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
+import { groupInfo } from "../../test/ingest/stream-group.js";
 import { redisServerProgram, startRedisServer } from "../../test/streams/redis-server.js";
 import type { Figure } from "../figure.js";
 import { notificationRequest } from "../fixtures.js";
@@ -9,7 +10,6 @@ import { protocols, type Scenario } from "../scenario.js";
 
 const users = 1000;
 const stream = "bench-ingest";
-const group = "notification-service";
 
 /**
  * Ingestion throughput as a share of direct creates on the same store: a
@@ -85,15 +85,10 @@ async function ingest(producer: Redis, count: number, limitMs: number): Promise<
   }
   await pipeline.exec();
   for (;;) {
-    const groups = (await producer.xinfo("GROUPS", stream)) as unknown[][];
-    const info = groups.find((g) => g[1] === group) ?? [];
-    const fields = new Map<unknown, unknown>();
-    for (let i = 0; i + 1 < info.length; i += 2) fields.set(info[i], info[i + 1]);
-    if (fields.get("entries-read") === count && fields.get("pending") === 0) break;
+    const info = await groupInfo(producer, stream);
+    if (info.read === count && info.pending === 0) break;
     if (performance.now() - started > limitMs) {
-      throw new Error(
-        `ingestion did not finish within ${limitMs} ms (${JSON.stringify([...fields])})`,
-      );
+      throw new Error(`ingestion did not finish within ${limitMs} ms (${JSON.stringify(info)})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

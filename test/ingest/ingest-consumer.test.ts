@@ -30,6 +30,19 @@ class ScriptedSink implements IngestSink {
     rejected: [],
   });
 
+  /**
+   * Holds every create from now on until the returned function is called,
+   * which lets the held ones and every later one through.
+   */
+  hold(): () => void {
+    const held: (() => void)[] = [];
+    this.behaviour = () => new Promise((resolve) => held.push(() => resolve({ replayed: false })));
+    return () => {
+      this.behaviour = async () => ({ replayed: false });
+      for (const release of held.splice(0)) release();
+    };
+  }
+
   async create(request: CreateNotificationRequest): Promise<SinkOutcome> {
     this.calls++;
     this.running++;
@@ -192,8 +205,8 @@ describe("IngestConsumer", () => {
   it("holds at most max_in_flight entries, reading no more until one is done", async () => {
     const source = new MemorySource();
     const sink = new ScriptedSink();
-    const gates: (() => void)[] = [];
-    sink.behaviour = () => new Promise((resolve) => gates.push(() => resolve({ replayed: false })));
+    const held: (() => void)[] = [];
+    sink.behaviour = () => new Promise((resolve) => held.push(() => resolve({ replayed: false })));
     const { consumer } = start(source, sink, { maxInFlight: 5, batchSize: 3 });
     for (let i = 0; i < 40; i++) source.push(valid(`u${i}`));
     await vi.waitFor(() => expect(consumer.inFlight).toBe(5), patiently);
@@ -201,13 +214,13 @@ describe("IngestConsumer", () => {
     expect(source.readSizes.every((size) => size <= 3)).toBe(true);
     expect(source.queue).toHaveLength(35);
     expect(source.pending.size).toBe(5);
-    gates.shift()?.();
+    held.shift()?.();
     await vi.waitFor(() => expect(source.acked).toHaveLength(1), patiently);
     await vi.waitFor(() => expect(source.pending.size).toBe(5), patiently);
     expect(source.queue).toHaveLength(34);
     // Let everything through.
     sink.behaviour = async () => ({ replayed: false });
-    for (const gate of gates.splice(0)) gate();
+    for (const release of held.splice(0)) release();
     await vi.waitFor(() => expect(source.acked).toHaveLength(40), patiently);
     expect(sink.mostRunning).toBe(5);
   });
@@ -215,8 +228,7 @@ describe("IngestConsumer", () => {
   it("takes claimed entries, but not one it holds already", async () => {
     const source = new MemorySource();
     const sink = new ScriptedSink();
-    const gates: (() => void)[] = [];
-    sink.behaviour = () => new Promise((resolve) => gates.push(() => resolve({ replayed: false })));
+    const release = sink.hold();
     const held = source.push(valid("ann"));
     const { metrics } = start(source, sink, { claimIdleMs: 10 });
     await vi.waitFor(() => expect(sink.calls).toBe(1), patiently);
@@ -224,8 +236,7 @@ describe("IngestConsumer", () => {
     source.claims.push([held, orphan]);
     await vi.waitFor(() => expect(sink.calls).toBe(2), patiently);
     expect(sink.stored).toHaveLength(0);
-    sink.behaviour = async () => ({ replayed: false });
-    for (const gate of gates.splice(0)) gate();
+    release();
     await vi.waitFor(() => expect(source.acked.sort()).toEqual([held.id, orphan.id]), patiently);
     expect(sink.calls).toBe(2);
     expect((await metrics.claimed.get()).values[0]?.value).toBe(1);
@@ -234,15 +245,11 @@ describe("IngestConsumer", () => {
   it("renews the entries it holds", async () => {
     const source = new MemorySource();
     const sink = new ScriptedSink();
-    let release: (() => void) | undefined;
-    sink.behaviour = () =>
-      new Promise((resolve) => {
-        release = () => resolve({ replayed: false });
-      });
+    const release = sink.hold();
     start(source, sink, { claimIdleMs: 30 });
     const entry = source.push(valid("ann"));
     await vi.waitFor(() => expect(source.renewed).toContainEqual([entry.id]), patiently);
-    release?.();
+    release();
     await vi.waitFor(() => expect(source.acked).toEqual([entry.id]), patiently);
   });
 
@@ -294,17 +301,13 @@ describe("IngestConsumer", () => {
     it("finishes what it holds within the drain time, then stops reading", async () => {
       const source = new MemorySource();
       const sink = new ScriptedSink();
-      let release: (() => void) | undefined;
-      sink.behaviour = () =>
-        new Promise((resolve) => {
-          release = () => resolve({ replayed: false });
-        });
+      const release = sink.hold();
       const { consumer } = start(source, sink);
       const entry = source.push(valid("ann"));
       await vi.waitFor(() => expect(consumer.inFlight).toBe(1), patiently);
       const stopped = consumer.stop(60_000);
       source.push(valid("bob"));
-      release?.();
+      release();
       await stopped;
       expect(source.acked).toEqual([entry.id]);
       expect(source.released).toEqual([]);

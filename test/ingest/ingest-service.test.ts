@@ -1,6 +1,6 @@
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { sample, scrape } from "../operability/metrics-text.js";
@@ -12,6 +12,7 @@ import {
   type ServiceUnderTest,
   startServiceUnderTest,
 } from "../support/service-under-test.js";
+import { groupInfo, quietRedisClient } from "./stream-group.js";
 
 const patiently = { timeout: 20_000, interval: 20 } as const;
 
@@ -23,7 +24,7 @@ describe.skipIf(redisServerProgram === undefined)("ingestion in the service", ()
   let streams = 0;
   beforeAll(async () => {
     redis = await startRedisServer();
-    admin = quietClient(redis.url);
+    admin = quietRedisClient(redis.url);
   });
   afterAll(async () => {
     admin.disconnect();
@@ -48,15 +49,13 @@ describe.skipIf(redisServerProgram === undefined)("ingestion in the service", ()
       typeof request === "string" ? request : JSON.stringify(request),
     ) as Promise<string>;
   /** Resolves once every entry of the stream has been read and acknowledged. */
-  const drained = async (stream: string, group = "notification-service") => {
+  const drained = async (stream: string) => {
     await expect
       .poll(async () => {
-        const [info] = (await admin.xinfo("GROUPS", stream)) as unknown[][];
-        const fields = new Map<unknown, unknown>();
-        for (let i = 0; i + 1 < (info?.length ?? 0); i += 2) fields.set(info?.[i], info?.[i + 1]);
-        return fields.get("name") === group ? [fields.get("lag"), fields.get("pending")] : [];
+        const { lag, pending } = await groupInfo(admin, stream);
+        return { lag, pending };
       }, patiently)
-      .toEqual([0, 0]);
+      .toEqual({ lag: 0, pending: 0 });
   };
   const deadLetters = async (stream: string) =>
     (await admin.xrange(`${stream}:dead`, "-", "+")).map(([, fields]) => {
@@ -137,7 +136,7 @@ describe.skipIf(redisServerProgram === undefined)("ingestion in the service", ()
     it("reads again once Redis is back after a crash (an empty Redis: the group is created again)", async () => {
       await redis.restart();
       admin.disconnect();
-      admin = quietClient(redis.url);
+      admin = quietRedisClient(redis.url);
       await expect
         .poll(
           async () => {
@@ -266,10 +265,3 @@ describe.skipIf(redisServerProgram === undefined)("ingestion in the service", ()
     });
   });
 });
-
-/** A client for the test's own commands (quiet about reconnecting while the server is down). */
-function quietClient(url: string): Redis {
-  const client = new Redis(url);
-  client.on("error", () => {});
-  return client;
-}

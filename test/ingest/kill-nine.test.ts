@@ -1,6 +1,6 @@
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotificationService } from "../../src/gen/notification/v1/notification_pb.js";
 import { type RedisServer, redisServerProgram, startRedisServer } from "../streams/redis-server.js";
@@ -10,6 +10,7 @@ import {
   startChildService,
 } from "../support/child-service.js";
 import { type RiakTestCluster, startRiakTestCluster } from "../support/riak-node/index.js";
+import { groupInfo, quietRedisClient } from "./stream-group.js";
 
 const total = 10_000;
 const users = 100;
@@ -62,7 +63,7 @@ describe.skipIf(redisServerProgram === undefined)("ingestion across a kill -9", 
         bucketTypes: { notifications: { allowMult: true, dvvEnabled: true } },
       }),
     ]);
-    admin = new Redis(redis.url);
+    admin = quietRedisClient(redis.url);
   }, childServiceTestTimeoutMs);
   afterAll(async () => {
     for (const child of children) child.child.kill("SIGKILL");
@@ -71,17 +72,6 @@ describe.skipIf(redisServerProgram === undefined)("ingestion across a kill -9", 
     await redis.kill();
   });
 
-  const groupInfo = async () => {
-    const groups = (await admin.xinfo("GROUPS", stream)) as unknown[][];
-    const fields = new Map<unknown, unknown>();
-    const mine = groups.find((g) => g[1] === group) ?? [];
-    for (let i = 0; i + 1 < mine.length; i += 2) fields.set(mine[i], mine[i + 1]);
-    return {
-      read: Number(fields.get("entries-read") ?? 0),
-      lag: fields.get("lag"),
-      pending: Number(fields.get("pending") ?? 0),
-    };
-  };
   const pendingOf = async (consumer: string) =>
     ((await admin.xpending(stream, group, "-", "+", 10_000, consumer)) as [string][]).map(
       ([id]) => id,
@@ -122,14 +112,15 @@ describe.skipIf(redisServerProgram === undefined)("ingestion across a kill -9", 
     let killed: string[] | undefined;
     for (let from = 2000; from < total; from += 500) {
       ids.push(...(await publish(from, from + 500)));
-      if (killed === undefined && (await groupInfo()).read >= total / 2) killed = await killA();
+      if (killed === undefined && (await groupInfo(admin, stream)).read >= total / 2)
+        killed = await killA();
     }
     killed ??= await killA();
     expect(killed.length).toBeGreaterThan(0);
 
     // b takes over a's entries once they are idle for claim_idle_ms, and finishes.
     await expect
-      .poll(groupInfo, { timeout: 240_000, interval: 200 })
+      .poll(() => groupInfo(admin, stream), { timeout: 240_000, interval: 200 })
       .toEqual({ read: total, lag: 0, pending: 0 });
     expect(await pendingOf("a")).toEqual([]);
 

@@ -1,8 +1,9 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RedisStreamSource } from "../../src/ingest/redis-stream-source.js";
 import { type RedisServer, redisServerProgram, startRedisServer } from "../streams/redis-server.js";
 import { testRedisStreamOptions } from "../support/module-options.js";
+import { quietRedisClient } from "./stream-group.js";
 
 // Skipped, with one line naming the Debian package, where redis-server is not installed.
 describe.skipIf(redisServerProgram === undefined)("RedisStreamSource against redis-server", () => {
@@ -14,7 +15,7 @@ describe.skipIf(redisServerProgram === undefined)("RedisStreamSource against red
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    admin = adminClient(redis.url);
+    admin = quietRedisClient(redis.url);
   });
   afterEach(async () => {
     await Promise.all(sources.splice(0).map((s) => s.close()));
@@ -225,7 +226,7 @@ describe.skipIf(redisServerProgram === undefined)("RedisStreamSource against red
       await redis.restart();
     }
     admin.disconnect();
-    admin = adminClient(redis.url);
+    admin = quietRedisClient(redis.url);
     // The restarted server is empty: the group is created again.
     await expect
       .poll(
@@ -245,10 +246,3 @@ describe.skipIf(redisServerProgram === undefined)("RedisStreamSource against red
       .toBe(1);
   });
 });
-
-/** A plain client for the test's own commands (quiet about reconnecting while the server is down). */
-function adminClient(url: string): Redis {
-  const client = new Redis(url);
-  client.on("error", () => {});
-  return client;
-}
