@@ -33,8 +33,14 @@ export function createServiceSink(
     });
   const sink: IngestSink = {
     async create(request) {
-      const response = await createNotification(request, context());
-      return { replayed: response.replayed ?? false };
+      const ctx = context();
+      try {
+        const response = await createNotification(request, ctx);
+        return { replayed: response.replayed ?? false };
+      } finally {
+        // As when an RPC completes: whatever listens on the call's signal is released.
+        ctx.abort();
+      }
     },
 
     async createMany(request: CreateNotificationsRequest): Promise<FanOutOutcome> {
