@@ -46,7 +46,7 @@ export const ingestScenario: Scenario = {
           continue;
         }
         const entries = Math.max(
-          1000,
+          2000,
           Math.round((direct.opsPerSecond * context.load.durationMs) / 1000),
         );
         context.progress(`ingesting ${entries} entries on ${store}`);
