@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { type AdminServer, startAdminServer } from "./admin/admin-server.js";
