@@ -1,4 +1,4 @@
-import type { ConfigOverrides, StoreKind } from "../test/support/service-under-test.js";
+import type { StoreKind } from "../test/support/service-under-test.js";
 import type { BenchOptions } from "./cli-options.js";
 import type { Figure } from "./figure.js";
 import type { Call, LoadOptions } from "./load-loop.js";
