@@ -690,7 +690,7 @@ function startIngest(
 ): IngestConsumer | undefined {
   if (config.ingest.redis_stream === "") return undefined;
   const source = new RedisStreamSource(redisStreamOptions(config));
-  const sink = createServiceSink(createNotificationService(app.deps, app.jobs));
+  const sink = createServiceSink(app.deps);
   let consumer: IngestConsumer | undefined;
   const metrics = createIngestMetrics(context.metrics.registry, {
     inFlight: () => consumer?.inFlight ?? 0,

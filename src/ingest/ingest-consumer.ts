@@ -67,7 +67,7 @@ export class IngestConsumer {
   ) {
     this.claimEveryMs = Math.max(1, Math.min(options.claimIdleMs / 2, longestClaimEveryMs));
     this.readWaitMs = Math.max(1, Math.min(this.claimEveryMs, longestReadWaitMs));
-    for (const outcome of ["stored", "replayed", "dead_lettered", "lost"] as const) {
+    for (const outcome of ["stored", "replayed", "suppressed", "dead_lettered", "lost"] as const) {
       options.metrics.entries.inc({ outcome }, 0);
     }
   }
@@ -224,7 +224,7 @@ export class IngestConsumer {
         }
         if (attempt > 1)
           logger.info({ entry: entry.id, attempt }, "ingested entry stored after retries");
-        this.finished(entry, outcome.replayed ? "replayed" : "stored");
+        this.finished(entry, outcome.outcome);
         return this.acknowledge(entry);
       } catch (error) {
         failure = error;
@@ -255,16 +255,21 @@ export class IngestConsumer {
     }
   }
 
-  /** Stores the request; `replayed` when every notification was there already. */
+  /**
+   * Stores the request. The entry's outcome: `stored` when it stored
+   * anything new, else `replayed` when an earlier delivery had, else
+   * `suppressed` (every user muted the category).
+   */
   private async store(
     request: IngestRequest,
-  ): Promise<{ replayed: boolean; rejected: readonly RecipientRejection[] }> {
+  ): Promise<{ outcome: EntryOutcome; rejected: readonly RecipientRejection[] }> {
     if (request.kind === "single") {
-      const { replayed } = await this.sink.create(request.request);
-      return { replayed, rejected: [] };
+      const { kind } = await this.sink.create(request.request);
+      return { outcome: kind === "created" ? "stored" : kind, rejected: [] };
     }
-    const outcome = await this.sink.createMany(request.request);
-    return { replayed: outcome.stored === 0 && outcome.replayed > 0, rejected: outcome.rejected };
+    const { stored, replayed, rejected } = await this.sink.createMany(request.request);
+    const outcome = stored > 0 ? "stored" : replayed > 0 ? "replayed" : "suppressed";
+    return { outcome, rejected };
   }
 
   private finished(entry: SourceEntry, outcome: EntryOutcome): void {

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { SourceStats } from "./ingest-source.js";
 
 /** How an entry ended on this instance. */
-export type EntryOutcome = "stored" | "replayed" | "dead_lettered" | "lost";
+export type EntryOutcome = "stored" | "replayed" | "suppressed" | "dead_lettered" | "lost";
 
 /** Why an attempt at an entry (or a read) is retried. */
 export type RetryReason = "storage" | "broker" | "fault";
@@ -76,7 +76,7 @@ export function createIngestMetrics(registry: Registry, source: IngestGaugeSourc
   return {
     entries: new Counter({
       name: "notification_ingest_entries_total",
-      help: "Ingested entries finished, by outcome (stored, replayed, dead_lettered, lost).",
+      help: "Ingested entries finished, by outcome (stored, replayed, suppressed, dead_lettered, lost).",
       labelNames: ["outcome"],
       registers,
     }),

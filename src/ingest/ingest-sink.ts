@@ -3,13 +3,14 @@ import type {
   CreateNotificationsRequest,
 } from "../gen/notification/v1/notification_pb.js";
 
-/** What storing one user's notification came to. */
+/**
+ * What storing one user's notification came to: `created`; `replayed` when
+ * an earlier create with the same idempotency key (an earlier delivery of
+ * the same entry) had stored it, so nothing new was written; `suppressed`
+ * when the user muted the category, so nothing was stored or streamed.
+ */
 export interface SinkOutcome {
-  /**
-   * True when an earlier create with the same idempotency key (an earlier
-   * delivery of the same entry) had stored it: nothing new was written.
-   */
-  readonly replayed: boolean;
+  readonly kind: "created" | "replayed" | "suppressed";
 }
 
 /** What a fan-out did for one user that did not get a notification. */
@@ -21,10 +22,12 @@ export interface RecipientRejection {
 
 /** What a fan-out came to: the users served, and those whose part was invalid. */
 export interface FanOutOutcome {
-  /** Users whose notification was stored by this call (not replayed). */
+  /** Users whose notification was stored by this call. */
   readonly stored: number;
   /** Users whose notification an earlier delivery had stored. */
   readonly replayed: number;
+  /** Users who muted the category: nothing stored or streamed for them. */
+  readonly suppressed: number;
   /** Users whose part was invalid: nothing was stored for them. */
   readonly rejected: readonly RecipientRejection[];
 }

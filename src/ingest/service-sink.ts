@@ -1,88 +1,56 @@
-import { create } from "@bufbuild/protobuf";
-import { createHandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { checkUsernameCount } from "../domain/producer-validation.js";
+import { checkUsername } from "../domain/validation.js";
 import { ValidationError } from "../domain/validation-error.js";
-import {
-  CreateNotificationRequestSchema,
-  type CreateNotificationsRequest,
-  NotificationService,
+import type {
+  CreateNotificationRequest,
+  CreateNotificationsRequest,
 } from "../gen/notification/v1/notification_pb.js";
+import { deliver } from "../services/deliver.js";
+import type { ServiceDependencies } from "../services/dependencies.js";
+import { producerDelivery } from "../services/producer-request.js";
 import type { FanOutOutcome, IngestSink, RecipientRejection } from "./ingest-sink.js";
 
-/** Most users one fan-out may name (contract §9.3). */
-const fanOutMax = 1000;
-
 /**
- * The sink over the NotificationService implementation, called in process
- * as an RPC would call it (the same validation, storage, idempotency and
- * live events), without a transport: its errors arrive as the service threw
- * them, so the consumer tells bad input from an outage by their type.
+ * The sink over the services' one create path (`deliver`), checked as
+ * CreateNotification and CreateNotifications check their requests: the
+ * same validation, idempotent writes, key index and live events as an RPC,
+ * without a transport, so that the errors arrive as the services threw them
+ * and the consumer tells bad input from an outage by their type.
  */
-export function createServiceSink(
-  service: Partial<ServiceImpl<typeof NotificationService>>,
-): IngestSink {
-  const createNotification = service.createNotification;
-  if (!createNotification) throw new Error("the NotificationService has no CreateNotification");
-  const method = NotificationService.method.createNotification;
-  const context = () =>
-    createHandlerContext({
-      service: NotificationService,
-      method,
-      protocolName: "ingest",
-      requestMethod: "POST",
-      url: `ingest:///${NotificationService.typeName}/${method.name}`,
-    });
-  const sink: IngestSink = {
-    async create(request) {
-      const ctx = context();
-      try {
-        const response = await createNotification(request, ctx);
-        return { replayed: response.replayed ?? false };
-      } finally {
-        // As when an RPC completes: whatever listens on the call's signal is released.
-        ctx.abort();
-      }
+export function createServiceSink(deps: ServiceDependencies): IngestSink {
+  return {
+    async create(request: CreateNotificationRequest) {
+      checkUsername(request.username);
+      const delivery = producerDelivery(request, () => "username");
+      const [result] = await deliver(deps, { ...delivery, usernames: [request.username] });
+      if (result === undefined) throw new Error("deliver answered no result");
+      if (result.kind === "failed") throw result.error;
+      return { kind: result.kind };
     },
 
     async createMany(request: CreateNotificationsRequest): Promise<FanOutOutcome> {
-      const { usernames } = request;
-      if (usernames.length < 1 || usernames.length > fanOutMax) {
-        throw new ValidationError(
-          "usernames",
-          `usernames must name 1 to ${fanOutMax} users (got ${usernames.length})`,
-        );
-      }
-      // One create per user, each with the entry's key (idempotency keys are
-      // per user), so a redelivery replays every user's copy.
-      const results = await Promise.allSettled(
-        usernames.map((username) =>
-          sink.create(
-            create(CreateNotificationRequestSchema, {
-              username,
-              category: request.category,
-              message: request.message,
-              properties: request.properties,
-              key: request.key,
-              idempotencyKey: request.idempotencyKey,
-            }),
-          ),
-        ),
-      );
+      checkUsernameCount(request.usernames);
+      const delivery = producerDelivery(request, (index) => `usernames[${index}]`);
+      const results = await deliver(deps, { ...delivery, usernames: request.usernames });
       const rejected: RecipientRejection[] = [];
       let stored = 0;
       let replayed = 0;
+      let suppressed = 0;
       for (const [index, result] of results.entries()) {
-        if (result.status === "fulfilled") {
-          if (result.value.replayed) replayed++;
-          else stored++;
-        } else if (result.reason instanceof ValidationError) {
-          rejected.push({ username: usernames[index] ?? "", message: result.reason.message });
+        if (result.kind === "created") stored++;
+        else if (result.kind === "replayed") replayed++;
+        else if (result.kind === "suppressed") suppressed++;
+        else if (result.error instanceof ValidationError) {
+          rejected.push({
+            username: request.usernames[index] ?? "",
+            message: result.error.message,
+          });
         } else {
           // An outage: the whole entry is retried; the users stored now replay.
-          throw result.reason;
+          throw result.error;
         }
       }
-      return { stored, replayed, rejected };
+      return { stored, replayed, suppressed, rejected };
     },
   };
-  return sink;
 }

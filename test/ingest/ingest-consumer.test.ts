@@ -22,11 +22,12 @@ class ScriptedSink implements IngestSink {
   running = 0;
   mostRunning = 0;
   behaviour: (request: CreateNotificationRequest) => Promise<SinkOutcome> = async () => ({
-    replayed: false,
+    kind: "created",
   });
   fanOut: (request: CreateNotificationsRequest) => Promise<FanOutOutcome> = async (request) => ({
     stored: request.usernames.length,
     replayed: 0,
+    suppressed: 0,
     rejected: [],
   });
 
@@ -36,9 +37,9 @@ class ScriptedSink implements IngestSink {
    */
   hold(): () => void {
     const held: (() => void)[] = [];
-    this.behaviour = () => new Promise((resolve) => held.push(() => resolve({ replayed: false })));
+    this.behaviour = () => new Promise((resolve) => held.push(() => resolve({ kind: "created" })));
     return () => {
-      this.behaviour = async () => ({ replayed: false });
+      this.behaviour = async () => ({ kind: "created" });
       for (const release of held.splice(0)) release();
     };
   }
@@ -116,11 +117,24 @@ describe("IngestConsumer", () => {
   it("counts a redelivery that stored nothing new as replayed", async () => {
     const source = new MemorySource();
     const sink = new ScriptedSink();
-    sink.behaviour = async () => ({ replayed: true });
+    sink.behaviour = async () => ({ kind: "replayed" });
     const { metrics } = start(source, sink);
     source.push(valid("ann"));
     await vi.waitFor(() => expect(source.acked).toHaveLength(1), patiently);
     expect(await count(metrics, "replayed")).toBe(1);
+    expect(await count(metrics, "stored")).toBe(0);
+  });
+
+  it("counts an entry whose users all muted the category as suppressed", async () => {
+    const source = new MemorySource();
+    const sink = new ScriptedSink();
+    sink.behaviour = async () => ({ kind: "suppressed" });
+    sink.fanOut = async () => ({ stored: 0, replayed: 0, suppressed: 2, rejected: [] });
+    const { metrics } = start(source, sink);
+    source.push(valid("ann"));
+    source.push('{"usernames":["ann","bob"],"category":"like","message":"hi"}');
+    await vi.waitFor(() => expect(source.acked).toHaveLength(2), patiently);
+    expect(await count(metrics, "suppressed")).toBe(2);
     expect(await count(metrics, "stored")).toBe(0);
   });
 
@@ -171,7 +185,7 @@ describe("IngestConsumer", () => {
     sink.behaviour = async () => {
       // Longer than max_attempts: an outage is never counted against the entry.
       if (failures++ < 12) throw new StorageUnavailableError("no Riak node answered");
-      return { replayed: false };
+      return { kind: "created" };
     };
     const { metrics, lines } = start(source, sink, { maxAttempts: 2 });
     const entry = source.push(valid("ann"));
@@ -206,7 +220,7 @@ describe("IngestConsumer", () => {
     const source = new MemorySource();
     const sink = new ScriptedSink();
     const held: (() => void)[] = [];
-    sink.behaviour = () => new Promise((resolve) => held.push(() => resolve({ replayed: false })));
+    sink.behaviour = () => new Promise((resolve) => held.push(() => resolve({ kind: "created" })));
     const { consumer } = start(source, sink, { maxInFlight: 5, batchSize: 3 });
     for (let i = 0; i < 40; i++) source.push(valid(`u${i}`));
     await vi.waitFor(() => expect(consumer.inFlight).toBe(5), patiently);
@@ -219,7 +233,7 @@ describe("IngestConsumer", () => {
     await vi.waitFor(() => expect(source.pending.size).toBe(5), patiently);
     expect(source.queue).toHaveLength(34);
     // Let everything through.
-    sink.behaviour = async () => ({ replayed: false });
+    sink.behaviour = async () => ({ kind: "created" });
     for (const release of held.splice(0)) release();
     await vi.waitFor(() => expect(source.acked).toHaveLength(40), patiently);
     expect(sink.mostRunning).toBe(5);
@@ -286,6 +300,7 @@ describe("IngestConsumer", () => {
     sink.fanOut = async () => ({
       stored: 1,
       replayed: 0,
+      suppressed: 0,
       rejected: [{ username: "a b", message: 'username must be 1 to 128 characters (got "a b")' }],
     });
     start(source, sink);

@@ -110,7 +110,7 @@ describe.skipIf(redisServerProgram === undefined)("ingestion in the service", ()
         [notJson, expect.stringMatching(/^request is not JSON: /)],
         [
           badFanOut,
-          'username must be 1 to 128 characters of A-Z a-z 0-9 . _ - @ + (got "e v") (for 1 user)',
+          'usernames[1] must be 1 to 128 characters of A-Z a-z 0-9 . _ - @ + (got "e v") (for 1 user)',
         ],
         [noField, 'the entry has no request field holding the request\'s JSON (it has "body")'],
       ]);
