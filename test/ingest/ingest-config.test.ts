@@ -1,21 +1,11 @@
-import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { redisStreamOptions } from "../../src/service.js";
-
-const shipped = readFileSync("config.yml", "utf8");
-
-function problems(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    parseConfig(shipped, env, "config.yml");
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  }
-}
+import {
+  configProblems as problems,
+  shippedConfig as shipped,
+} from "../support/config-problems.js";
 
 describe("ingest.* keys", () => {
   it("are off by default", () => {
