@@ -294,8 +294,20 @@ function compareProgress(a: DigestAttempt, b: DigestAttempt): number {
   return stateRank[a.state] - stateRank[b.state];
 }
 
+// Every field but `expiresAt` (merged by maximum), so that copies of one
+// attempt that differ anywhere else still resolve the same in any order.
 function orderKey(attempt: DigestAttempt): string {
-  return JSON.stringify([attempt.attemptId, attempt.nextTryAt, attempt.messageId, attempt.cut]);
+  return JSON.stringify([
+    attempt.attemptId,
+    attempt.nextTryAt,
+    attempt.messageId,
+    attempt.cut,
+    attempt.failures,
+    attempt.holder,
+    attempt.designated,
+    attempt.dueAt,
+    attempt.ids,
+  ]);
 }
 
 /**
