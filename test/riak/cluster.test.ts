@@ -193,7 +193,9 @@ describe("RiakCluster", () => {
     const call = riakError(riak.execute(ping, { signal: controller.signal }));
     setTimeout(() => controller.abort(), 20);
     expect((await call).kind).toBe("aborted");
-    expect(total(test)).toBe(1);
+    // No other node is tried; under load the abort may even come before the
+    // request reached the first node.
+    expect(total(test)).toBeLessThanOrEqual(1);
     expect((await riakError(riak.execute(ping, { signal: controller.signal }))).kind).toBe(
       "aborted",
     );
